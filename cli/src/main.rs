@@ -1,0 +1,4 @@
+//! `netsplit`: run and check scenarios headlessly.
+fn main() {
+    println!("netsplit");
+}

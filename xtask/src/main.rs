@@ -1,0 +1,552 @@
+//! `cargo xtask`: set-up and task runner for netsplit. Standard library only, so it builds in seconds on a fresh
+//! machine before anything else is installed.
+//!
+//! Every command first installs whatever is missing (idempotent; about a third of a second when nothing is),
+//! printing one line per step with its duration, then does its work.
+
+use std::env;
+use std::ffi::OsString;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{exit, Command, Stdio};
+use std::time::Instant;
+
+/// The trunk version the project is built with (newest that builds on rustc 1.95).
+const TRUNK_VERSION: &str = "0.21.14";
+/// Flags headless Chromium needs on these machines: no sandbox as root, and no background networking (the closed
+/// network refuses it, which floods the logs).
+const CHROMIUM_FLAGS: &[&str] = &[
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+];
+
+fn main() {
+    let args: Vec<String> = env::args().skip(1).collect();
+    let Some(cmd) = args.first() else {
+        usage();
+        exit(2);
+    };
+    let rest = &args[1..];
+    let code = match cmd.as_str() {
+        "setup" => {
+            setup(Needs::ALL);
+            0
+        }
+        "serve" => serve(rest),
+        "dist" => dist(rest),
+        "test" => test(rest),
+        "bench" => bench(rest),
+        "-h" | "--help" | "help" => {
+            usage();
+            0
+        }
+        other => {
+            eprintln!("xtask: unknown command `{other}`");
+            usage();
+            2
+        }
+    };
+    exit(code);
+}
+
+fn usage() {
+    eprintln!(
+        "usage: cargo xtask <command>\n\
+         \n  setup            install whatever is missing (rustup target, trunk, wasm-bindgen-cli, npm tools, Chromium)\
+         \n  serve            set up, then serve the app on http://127.0.0.1:8080 (trunk serve)\
+         \n  dist [--public-url URL]\
+         \n                   set up, then build the static site into dist/ and print its gzipped size\
+         \n  test [--no-browser]\
+         \n                   set up, then run every test: fmt, clippy, native, wasm (headless Chromium), e2e\
+         \n  bench            set up, then run every benchmark and print the figures"
+    );
+}
+
+/// Which tools a command needs beyond the Rust/web build tools.
+#[derive(Clone, Copy)]
+struct Needs {
+    browser: bool,
+}
+
+impl Needs {
+    const ALL: Needs = Needs { browser: true };
+    const BUILD: Needs = Needs { browser: false };
+}
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR"))
+        .parent()
+        .expect("xtask lives in the workspace")
+        .to_path_buf()
+}
+
+fn cargo_home() -> PathBuf {
+    env::var_os("CARGO_HOME")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| PathBuf::from(env::var_os("HOME").unwrap_or_default()).join(".cargo"))
+}
+
+/// PATH with the project's npm tools and cargo-installed binaries first, so trunk finds the pinned wasm-opt and
+/// wasm-bindgen instead of downloading them.
+fn tool_path() -> OsString {
+    let mut dirs = vec![root().join("node_modules/.bin"), cargo_home().join("bin")];
+    if let Some(p) = env::var_os("PATH") {
+        dirs.extend(env::split_paths(&p));
+    }
+    env::join_paths(dirs).expect("PATH entries are valid")
+}
+
+fn cmd(program: &str) -> Command {
+    let mut c = Command::new(program);
+    c.current_dir(root()).env("PATH", tool_path());
+    c
+}
+
+/// Runs a command with inherited output; true when it exits successfully.
+fn run(c: &mut Command) -> bool {
+    match c.status() {
+        Ok(s) => s.success(),
+        Err(e) => {
+            eprintln!("xtask: could not start {:?}: {e}", c.get_program());
+            false
+        }
+    }
+}
+
+/// The first line a tool prints for `--version`, or None when it is missing.
+fn version_of(program: &str, arg: &str) -> Option<String> {
+    let out = cmd(program)
+        .arg(arg)
+        .stdin(Stdio::null())
+        .stderr(Stdio::null())
+        .output()
+        .ok()?;
+    if !out.status.success() {
+        return None;
+    }
+    String::from_utf8(out.stdout)
+        .ok()
+        .map(|s| s.lines().next().unwrap_or("").trim().to_string())
+}
+
+/// Times one step and prints `==> name ... ok (1.2 s)`.
+fn step(name: &str, f: impl FnOnce() -> Result<String, String>) -> bool {
+    let start = Instant::now();
+    let r = f();
+    let secs = start.elapsed().as_secs_f64();
+    match r {
+        Ok(detail) => {
+            let detail = if detail.is_empty() {
+                String::new()
+            } else {
+                format!(" {detail}")
+            };
+            println!("==> {name}: ok{detail} ({secs:.1} s)");
+            true
+        }
+        Err(why) => {
+            println!("==> {name}: FAILED: {why} ({secs:.1} s)");
+            false
+        }
+    }
+}
+
+fn must(ok: bool) {
+    if !ok {
+        exit(1);
+    }
+}
+
+/// The wasm-bindgen version pinned in Cargo.lock: the CLI must match it exactly.
+fn locked_wasm_bindgen() -> Result<String, String> {
+    let lock = fs::read_to_string(root().join("Cargo.lock"))
+        .map_err(|e| format!("reading Cargo.lock: {e}"))?;
+    let mut lines = lock.lines();
+    while let Some(l) = lines.next() {
+        if l.trim() == "name = \"wasm-bindgen\"" {
+            if let Some(v) = lines
+                .next()
+                .and_then(|v| v.trim().strip_prefix("version = \""))
+            {
+                return Ok(v.trim_end_matches('"').to_string());
+            }
+        }
+    }
+    Err("Cargo.lock has no wasm-bindgen entry".into())
+}
+
+fn is_root() -> bool {
+    Command::new("id")
+        .arg("-u")
+        .output()
+        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
+        .unwrap_or(false)
+}
+
+fn cargo_install(krate: &str, version: &str, extra_env: &[(&str, &str)]) -> bool {
+    let attempt = |locked: bool| {
+        let mut c = cmd("cargo");
+        c.args(["install", krate, "--version", version]);
+        if locked {
+            c.arg("--locked");
+        }
+        for (k, v) in extra_env {
+            c.env(k, v);
+        }
+        run(&mut c)
+    };
+    // --locked is preferred for reproducibility, but some lock files name crates the registry no longer serves
+    // (wasm-bindgen-cli 0.2.130 pins a yanked webpki-roots), so fall back to a fresh resolution.
+    attempt(true) || attempt(false)
+}
+
+fn setup(needs: Needs) {
+    let start = Instant::now();
+    must(step("rustup target wasm32-unknown-unknown", || {
+        let out = Command::new("rustup")
+            .args(["target", "list", "--installed"])
+            .output();
+        let installed =
+            out.map(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"));
+        if installed.unwrap_or(false) {
+            return Ok("present".into());
+        }
+        if run(Command::new("rustup").args(["target", "add", "wasm32-unknown-unknown"])) {
+            Ok("installed".into())
+        } else {
+            Err("`rustup target add wasm32-unknown-unknown` failed".into())
+        }
+    }));
+    must(step("wasm-bindgen-cli", || {
+        let want = locked_wasm_bindgen()?;
+        let have = version_of("wasm-bindgen", "--version");
+        if have.as_deref() == Some(&format!("wasm-bindgen {want}"))
+            && version_of("wasm-bindgen-test-runner", "--version").is_some()
+        {
+            return Ok(format!("{want} present"));
+        }
+        println!(
+            "    installing wasm-bindgen-cli {want} (found {:?}); this takes a few minutes",
+            have
+        );
+        if cargo_install("wasm-bindgen-cli", &want, &[]) {
+            Ok(format!("{want} installed"))
+        } else {
+            Err(format!(
+                "cargo install wasm-bindgen-cli --version {want} failed"
+            ))
+        }
+    }));
+    must(step("trunk", || {
+        let have = version_of("trunk", "--version");
+        if have.as_deref() == Some(&format!("trunk {TRUNK_VERSION}")) {
+            return Ok(format!("{TRUNK_VERSION} present"));
+        }
+        println!(
+            "    installing trunk {TRUNK_VERSION} (found {:?}); this takes about ten minutes",
+            have
+        );
+        // Thin, parallel codegen: the tool's speed does not matter, its build time on two cores does.
+        let env = [
+            ("CARGO_PROFILE_RELEASE_LTO", "off"),
+            ("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16"),
+        ];
+        if cargo_install("trunk", TRUNK_VERSION, &env) {
+            Ok(format!("{TRUNK_VERSION} installed"))
+        } else {
+            Err(format!(
+                "cargo install trunk --version {TRUNK_VERSION} --locked failed"
+            ))
+        }
+    }));
+    must(step("npm tools (binaryen, playwright-core)", || {
+        if version_of("node", "--version").is_none() || version_of("npm", "--version").is_none() {
+            return Err(if is_root() {
+                "node/npm missing: run `apt-get install -y nodejs npm`".into()
+            } else {
+                "node/npm missing: run `sudo apt-get install -y nodejs npm`".into()
+            });
+        }
+        let r = root();
+        let stamp = r.join("node_modules/.package-lock.json");
+        let fresh = match (
+            fs::metadata(&stamp),
+            fs::metadata(r.join("package-lock.json")),
+        ) {
+            (Ok(s), Ok(l)) => s.modified().ok() >= l.modified().ok(),
+            _ => false,
+        };
+        if fresh
+            && r.join("node_modules/.bin/wasm-opt").exists()
+            && r.join("node_modules/playwright-core").exists()
+        {
+            return Ok("present".into());
+        }
+        if run(cmd("npm").args(["ci", "--no-audit", "--no-fund"])) {
+            Ok("installed".into())
+        } else {
+            Err("`npm ci` failed".into())
+        }
+    }));
+    if needs.browser {
+        must(step("chromium + chromedriver", || {
+            let have = |p: &str| Path::new(p).exists();
+            if have("/usr/bin/chromium") && have("/usr/bin/chromedriver") {
+                return Ok("present".into());
+            }
+            if !is_root() {
+                return Err(
+                    "not root: run `sudo apt-get install -y chromium chromium-driver`, then retry"
+                        .into(),
+                );
+            }
+            let install = || {
+                run(Command::new("apt-get").args(["install", "-y", "chromium", "chromium-driver"]))
+            };
+            if install() || (run(Command::new("apt-get").arg("update")) && install()) {
+                Ok("installed".into())
+            } else {
+                Err("`apt-get install -y chromium chromium-driver` failed".into())
+            }
+        }));
+    }
+    println!("==> setup done ({:.1} s)", start.elapsed().as_secs_f64());
+}
+
+fn serve(rest: &[String]) -> i32 {
+    setup(Needs::BUILD);
+    must(step("cargo fetch", || {
+        if run(cmd("cargo").arg("fetch")) {
+            Ok(String::new())
+        } else {
+            Err("failed".into())
+        }
+    }));
+    println!("==> serving on http://127.0.0.1:8080/ (Ctrl-C stops)");
+    let ok = run(cmd("trunk")
+        .args(["serve", "--address", "127.0.0.1", "--port", "8080"])
+        .args(rest));
+    i32::from(!ok)
+}
+
+fn trunk_release(extra: &[String]) -> Result<String, String> {
+    if !run(cmd("cargo").arg("fetch")) {
+        return Err("cargo fetch failed".into());
+    }
+    if run(cmd("trunk").args(["build", "--release"]).args(extra)) {
+        Ok(String::new())
+    } else {
+        Err("trunk build --release failed".into())
+    }
+}
+
+fn dist(rest: &[String]) -> i32 {
+    setup(Needs::BUILD);
+    if !step("trunk build --release", || trunk_release(rest)) {
+        return 1;
+    }
+    match bundle_size() {
+        Ok(report) => {
+            println!("{report}");
+            0
+        }
+        Err(e) => {
+            eprintln!("xtask: {e}");
+            1
+        }
+    }
+}
+
+/// Sums the gzipped sizes of the wasm, js and css in dist/.
+fn bundle_size() -> Result<String, String> {
+    let dir = root().join("dist");
+    let entries = fs::read_dir(&dir).map_err(|e| format!("reading dist/: {e}"))?;
+    let mut lines = Vec::new();
+    let (mut raw, mut gz) = (0u64, 0u64);
+    let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
+    files.sort();
+    for f in files {
+        let ext = f.extension().and_then(|e| e.to_str()).unwrap_or("");
+        if !matches!(ext, "wasm" | "js" | "css") {
+            continue;
+        }
+        let size = fs::metadata(&f).map_err(|e| e.to_string())?.len();
+        let out = Command::new("gzip")
+            .args(["-9", "-c"])
+            .arg(&f)
+            .output()
+            .map_err(|e| format!("gzip: {e}"))?;
+        let g = out.stdout.len() as u64;
+        raw += size;
+        gz += g;
+        lines.push(format!(
+            "    {:<48} {:>9} B raw {:>9} B gzip",
+            f.file_name().unwrap().to_string_lossy(),
+            size,
+            g
+        ));
+    }
+    lines.push(format!(
+        "==> bundle: {:.1} KB raw, {:.1} KB gzipped (wasm + js + css)",
+        raw as f64 / 1024.0,
+        gz as f64 / 1024.0
+    ));
+    Ok(lines.join("\n"))
+}
+
+fn webdriver_json() -> PathBuf {
+    let p = root().join("target/webdriver.json");
+    let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|f| format!("\"{f}\"")).collect();
+    args.push("\"--headless=new\"".into());
+    let json = format!(
+        "{{\"goog:chromeOptions\": {{\"binary\": \"/usr/bin/chromium\", \"args\": [{}]}}}}\n",
+        args.join(", ")
+    );
+    let _ = fs::create_dir_all(root().join("target"));
+    fs::write(&p, json).expect("writing target/webdriver.json");
+    p
+}
+
+struct Suites {
+    passed: u32,
+    failed: Vec<String>,
+}
+
+impl Suites {
+    fn run(&mut self, name: &str, f: impl FnOnce() -> Result<String, String>) {
+        if step(name, f) {
+            self.passed += 1;
+        } else {
+            self.failed.push(name.to_string());
+        }
+    }
+}
+
+fn status(c: &mut Command, what: &str) -> Result<String, String> {
+    if run(c) {
+        Ok(String::new())
+    } else {
+        Err(format!("{what} failed"))
+    }
+}
+
+fn test(rest: &[String]) -> i32 {
+    let browser = !rest.iter().any(|a| a == "--no-browser");
+    let start = Instant::now();
+    setup(Needs { browser });
+    let mut s = Suites {
+        passed: 0,
+        failed: Vec::new(),
+    };
+    s.run("cargo fmt --check", || {
+        status(
+            cmd("cargo").args(["fmt", "--all", "--", "--check"]),
+            "cargo fmt --check",
+        )
+    });
+    s.run("cargo clippy (native, all targets)", || {
+        status(
+            cmd("cargo").args([
+                "clippy",
+                "--workspace",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+            "cargo clippy --workspace --all-targets -- -D warnings",
+        )
+    });
+    s.run("cargo clippy (web, wasm32)", || {
+        status(
+            cmd("cargo").args([
+                "clippy",
+                "-p",
+                "netsplit-web",
+                "--target",
+                "wasm32-unknown-unknown",
+                "--all-targets",
+                "--",
+                "-D",
+                "warnings",
+            ]),
+            "cargo clippy -p netsplit-web --target wasm32-unknown-unknown",
+        )
+    });
+    s.run("native tests", || {
+        status(
+            cmd("cargo").args([
+                "test",
+                "--profile",
+                "ci",
+                "--workspace",
+                "--exclude",
+                "netsplit-web",
+            ]),
+            "cargo test --workspace",
+        )
+    });
+    if browser {
+        let wd = webdriver_json();
+        s.run("wasm tests in headless Chromium", || {
+            status(
+                cmd("cargo")
+                    .args([
+                        "test",
+                        "-p",
+                        "netsplit-web",
+                        "--target",
+                        "wasm32-unknown-unknown",
+                    ])
+                    .env("CHROMEDRIVER", "/usr/bin/chromedriver")
+                    .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &wd)
+                    .env("WASM_BINDGEN_TEST_TIMEOUT", "300"),
+                "wasm-bindgen-test",
+            )
+        });
+        let built = step("trunk build --release", || trunk_release(&[]));
+        if built {
+            s.passed += 1;
+            if let Ok(r) = bundle_size() {
+                println!("{r}");
+            }
+            s.run("end-to-end (Playwright)", || {
+                status(cmd("node").args(["e2e/run.mjs"]), "e2e")
+            });
+        } else {
+            s.failed.push("trunk build --release".into());
+        }
+    }
+    println!(
+        "==> {} passed, {} failed ({:.0} s){}",
+        s.passed,
+        s.failed.len(),
+        start.elapsed().as_secs_f64(),
+        if s.failed.is_empty() {
+            String::new()
+        } else {
+            format!(": {}", s.failed.join(", "))
+        }
+    );
+    i32::from(!s.failed.is_empty())
+}
+
+fn bench(rest: &[String]) -> i32 {
+    setup(Needs::ALL);
+    let mut ok = true;
+    ok &= step("cargo bench -p netsplit-core", || {
+        status(
+            cmd("cargo")
+                .args(["bench", "-p", "netsplit-core"])
+                .args(rest),
+            "cargo bench",
+        )
+    });
+    i32::from(!ok)
+}

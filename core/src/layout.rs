@@ -23,10 +23,7 @@ pub fn circle(n: usize, cx: f64, cy: f64, r: f64) -> Vec<Point> {
     (0..n)
         .map(|i| {
             let a = std::f64::consts::TAU * i as f64 / n as f64 - std::f64::consts::FRAC_PI_2;
-            Point {
-                x: cx + r * a.cos(),
-                y: cy + r * a.sin(),
-            }
+            Point { x: cx + r * a.cos(), y: cy + r * a.sin() }
         })
         .collect()
 }

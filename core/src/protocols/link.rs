@@ -1,0 +1,551 @@
+//! Reliable links over an unreliable network (Database Internals ch. 8; protocols.md §1.8).
+//!
+//! The base network is a *fair-loss* link: it may lose, delay, duplicate and reorder messages, but a message sent
+//! infinitely often is delivered infinitely often, and it never invents one. Two layers turn that into something an
+//! application can use:
+//!
+//! * A **stubborn link** retransmits. The sender numbers each message per destination, keeps it in `unacked`, and
+//!   re-sends it every `RTO` ms until an ACK comes back. Messages now arrive *at least* once, and maybe many times:
+//!   every lost ACK and every network duplicate yields another copy.
+//! * A **perfect link** adds receiver-side **deduplication**: the receiver always ACKs (so a lost ACK is repaired by
+//!   the next retransmission) but hands a sequence number to the application only the first time. At-least-once
+//!   delivery plus dedup is what Database Internals calls exactly-once *processing*. An optional FIFO mode holds
+//!   back messages that arrive ahead of a gap.
+//!
+//! The classic failure this module shows: turn dedup off and a money transfer retransmitted three times credits
+//! Bob three times (PL-NoDup). And dedup only works if the receiver remembers what it delivered *atomically with*
+//! the application effect: with `persistDelivered: false` a receiver that crashes forgets, and the next
+//! retransmission is applied again. The sender persists what it sent, so it keeps retransmitting after a restart.
+
+use crate::check::{Checker, Found, InvariantInfo, Liveness};
+use crate::protocol::{Cluster, Ctx, Effect, Message, NodeId, Observation, Protocol, Record, TimerName};
+use crate::scenario::{read::err, Action, ParamReader, Scenario, ScenarioError};
+use crate::sim::World;
+use crate::view::{fields, Field, LogLine, ProtoView};
+use serde_json::{json, Map, Value};
+use std::collections::{BTreeMap, BTreeSet};
+
+/// How many delivered payloads the report lists (the count is always exact).
+const REPORT_PAYLOADS: usize = 1000;
+
+/// Parameters.
+#[derive(Clone, Debug)]
+pub struct LinkParams {
+    /// Retransmission timeout; `None` = never retransmit (at-most-once).
+    pub rto: Option<u64>,
+    /// Receiver-side deduplication.
+    pub dedup: bool,
+    /// Hold back messages that arrive ahead of a gap.
+    pub fifo: bool,
+    /// The receiver persists what it delivered atomically with the application effect.
+    pub persist_delivered: bool,
+    /// Every node sends a numbered payload to every other node this often (continuous traffic).
+    pub send_every: Option<u64>,
+}
+
+/// Messages.
+#[derive(Clone, Debug, Hash)]
+pub enum LinkMsg {
+    /// A payload with its per-destination sequence number.
+    Data {
+        /// Sequence number.
+        seq: u64,
+        /// Payload.
+        payload: String,
+    },
+    /// Acknowledges a sequence number.
+    Ack {
+        /// Sequence number.
+        seq: u64,
+    },
+}
+
+impl Message for LinkMsg {
+    fn kind(&self) -> &'static str {
+        match self {
+            LinkMsg::Data { .. } => "DATA",
+            LinkMsg::Ack { .. } => "ACK",
+        }
+    }
+    fn is_response(&self) -> bool {
+        matches!(self, LinkMsg::Ack { .. })
+    }
+    fn label(&self) -> String {
+        match self {
+            LinkMsg::Data { seq, .. } => format!("DATA {seq}"),
+            LinkMsg::Ack { seq } => format!("ACK {seq}"),
+        }
+    }
+    fn fields(&self) -> Value {
+        match self {
+            LinkMsg::Data { seq, payload } => fields([("seq", json!(seq)), ("payload", json!(payload))]),
+            LinkMsg::Ack { seq } => fields([("seq", json!(seq))]),
+        }
+    }
+}
+
+/// Timers.
+#[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub enum LinkTimer {
+    /// Retransmission of `seq` to `dst`.
+    Rto {
+        /// Destination.
+        dst: NodeId,
+        /// Sequence number.
+        seq: u64,
+    },
+    /// Continuous traffic.
+    Tick,
+}
+
+impl TimerName for LinkTimer {
+    fn name(&self) -> String {
+        match self {
+            LinkTimer::Rto { seq, .. } => format!("rto:{seq}"),
+            LinkTimer::Tick => "send".into(),
+        }
+    }
+}
+
+/// Stable records.
+#[derive(Clone, Debug, Hash)]
+pub enum LinkRecord {
+    /// Sender: a message handed to the link (its number and payload), so retransmission survives a restart.
+    Sent {
+        /// Destination.
+        dst: NodeId,
+        /// Sequence number.
+        seq: u64,
+        /// Payload.
+        payload: String,
+    },
+    /// Sender: the message was acknowledged.
+    Acked {
+        /// Destination.
+        dst: NodeId,
+        /// Sequence number.
+        seq: u64,
+    },
+    /// Receiver: the application effect together with the dedup record.
+    Delivered {
+        /// Sender.
+        src: NodeId,
+        /// Sequence number.
+        seq: u64,
+        /// Payload.
+        payload: String,
+    },
+    /// Receiver: the application effect alone (`persistDelivered: false`).
+    Applied {
+        /// Payload.
+        payload: String,
+    },
+}
+
+impl Record for LinkRecord {
+    fn name(&self) -> &'static str {
+        match self {
+            LinkRecord::Sent { .. } => "SENT",
+            LinkRecord::Acked { .. } => "ACKED",
+            LinkRecord::Delivered { .. } => "DELIVERED",
+            LinkRecord::Applied { .. } => "APPLIED",
+        }
+    }
+    fn describe(&self) -> String {
+        match self {
+            LinkRecord::Sent { seq, payload, .. } => format!("SENT {seq} {payload:?}"),
+            LinkRecord::Acked { seq, .. } => format!("ACKED {seq}"),
+            LinkRecord::Delivered { seq, payload, .. } => format!("DELIVERED {seq} {payload:?}"),
+            LinkRecord::Applied { payload } => format!("APPLIED {payload:?}"),
+        }
+    }
+}
+
+/// A set of sequence numbers, compressed as "everything up to `upto`" plus the ones above it.
+#[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
+pub struct SeqSet {
+    upto: u64,
+    above: BTreeSet<u64>,
+}
+
+impl SeqSet {
+    /// Membership.
+    pub fn contains(&self, s: u64) -> bool {
+        s <= self.upto || self.above.contains(&s)
+    }
+    /// Adds a number.
+    pub fn insert(&mut self, s: u64) {
+        if s <= self.upto {
+            return;
+        }
+        self.above.insert(s);
+        while self.above.remove(&(self.upto + 1)) {
+            self.upto += 1;
+        }
+    }
+}
+
+/// Stable state.
+#[derive(Clone, Debug, Default)]
+pub struct LinkDurable {
+    next_seq: BTreeMap<NodeId, u64>,
+    unacked: BTreeMap<(NodeId, u64), String>,
+    delivered: BTreeMap<NodeId, SeqSet>,
+    app_count: u64,
+    app: Vec<String>,
+}
+
+/// Observations.
+#[derive(Clone, Debug, Hash)]
+pub enum LinkObs {
+    /// The application handed a payload to the link.
+    Submitted {
+        /// Destination.
+        to: NodeId,
+        /// Sequence number.
+        seq: u64,
+        /// Payload.
+        payload: String,
+    },
+    /// The link handed a payload to the application.
+    Delivered {
+        /// Sender.
+        from: NodeId,
+        /// Sequence number.
+        seq: u64,
+        /// Payload.
+        payload: String,
+    },
+    /// A duplicate was recognised and discarded.
+    Discarded {
+        /// Sender.
+        from: NodeId,
+        /// Sequence number.
+        seq: u64,
+    },
+}
+
+impl Observation for LinkObs {
+    fn timeline(&self) -> Option<(&'static str, Map<String, Value>)> {
+        match self {
+            LinkObs::Delivered { seq, payload, .. } => {
+                let mut m = Map::new();
+                m.insert("seq".into(), json!(seq));
+                m.insert("payload".into(), json!(payload));
+                Some(("deliver", m))
+            }
+            _ => None,
+        }
+    }
+    fn describe(&self) -> String {
+        match self {
+            LinkObs::Submitted { seq, payload, .. } => format!("send {seq} {payload:?}"),
+            LinkObs::Delivered { seq, payload, .. } => {
+                format!("deliver {seq} {payload:?} to the application")
+            }
+            LinkObs::Discarded { seq, .. } => format!("duplicate {seq} discarded"),
+        }
+    }
+}
+
+/// One link endpoint (every node can send and receive).
+#[derive(Clone, Debug)]
+pub struct Link {
+    next_seq: BTreeMap<NodeId, u64>,
+    unacked: BTreeMap<(NodeId, u64), String>,
+    delivered: BTreeMap<NodeId, SeqSet>,
+    held: BTreeMap<(NodeId, u64), String>,
+    traffic: u64,
+    app_count: u64,
+}
+
+impl Link {
+    fn transmit(&self, cx: &mut Ctx<'_, Self>, p: &LinkParams, dst: NodeId, seq: u64, payload: &str) {
+        cx.send(dst, LinkMsg::Data { seq, payload: payload.to_string() });
+        if let Some(rto) = p.rto {
+            cx.set_timer(LinkTimer::Rto { dst, seq }, rto);
+        }
+    }
+
+    fn submit(&mut self, cx: &mut Ctx<'_, Self>, p: &LinkParams, dst: NodeId, payload: String) {
+        let seq = self.next_seq.get(&dst).copied().unwrap_or(0) + 1;
+        self.next_seq.insert(dst, seq);
+        cx.persist(LinkRecord::Sent { dst, seq, payload: payload.clone() });
+        cx.observe(LinkObs::Submitted { to: dst, seq, payload: payload.clone() });
+        self.transmit(cx, p, dst, seq, &payload);
+        self.unacked.insert((dst, seq), payload);
+    }
+
+    fn hand_up(&mut self, cx: &mut Ctx<'_, Self>, p: &LinkParams, from: NodeId, seq: u64, payload: String) {
+        if p.persist_delivered {
+            cx.persist(LinkRecord::Delivered { src: from, seq, payload: payload.clone() });
+        } else {
+            cx.persist(LinkRecord::Applied { payload: payload.clone() });
+        }
+        self.delivered.entry(from).or_default().insert(seq);
+        self.app_count += 1;
+        cx.observe(LinkObs::Delivered { from, seq, payload });
+    }
+}
+
+impl Protocol for Link {
+    const NAME: &'static str = "link";
+    const MESSAGE_TYPES: &'static [&'static str] = &["DATA", "ACK"];
+    const RECORDS: &'static [&'static str] = &["SENT", "ACKED", "DELIVERED", "APPLIED"];
+    type Params = LinkParams;
+    type Msg = LinkMsg;
+    type Timer = LinkTimer;
+    type Record = LinkRecord;
+    type Durable = LinkDurable;
+    type Action = (NodeId, NodeId, String);
+    type Obs = LinkObs;
+    type Checker = LinkChecker;
+
+    fn params(r: &mut ParamReader<'_>, _c: &Cluster) -> Result<LinkParams, ScenarioError> {
+        let rto = r.duration("RTO", Some(30))?;
+        if rto == Some(0) {
+            return Err(err(&r.path("RTO"), "must be at least 1 ms (null means never retransmit)"));
+        }
+        let dedup = r.bool("dedup", true)?;
+        let fifo = r.bool("fifo", false)?;
+        if fifo && !dedup {
+            return Err(err(&r.path("fifo"), "FIFO delivery needs dedup: true"));
+        }
+        let persist_delivered = r.bool("persistDelivered", true)?;
+        let send_every = r.duration("sendEvery", None)?;
+        if send_every == Some(0) {
+            return Err(err(&r.path("sendEvery"), "must be at least 1 ms (null means off)"));
+        }
+        Ok(LinkParams { rto, dedup, fifo, persist_delivered, send_every })
+    }
+
+    fn validate(s: &Scenario, _p: &LinkParams) -> Result<(), ScenarioError> {
+        if s.nodes.len() != 2 {
+            return Err(err("nodes", format!("link needs exactly 2 nodes (sender, receiver), got {}", s.nodes.len())));
+        }
+        Ok(())
+    }
+
+    fn action(a: &Action) -> Option<(NodeId, NodeId, String)> {
+        match a {
+            Action::LinkSend { node, to, payload } => Some((*node, *to, payload.clone())),
+            _ => None,
+        }
+    }
+
+    fn action_node(a: &(NodeId, NodeId, String), _p: &LinkParams) -> NodeId {
+        a.0
+    }
+
+    fn apply(d: &mut LinkDurable, r: &LinkRecord) {
+        match r {
+            LinkRecord::Sent { dst, seq, payload } => {
+                d.next_seq.insert(*dst, *seq);
+                d.unacked.insert((*dst, *seq), payload.clone());
+            }
+            LinkRecord::Acked { dst, seq } => {
+                d.unacked.remove(&(*dst, *seq));
+            }
+            LinkRecord::Delivered { src, seq, payload } => {
+                d.delivered.entry(*src).or_default().insert(*seq);
+                d.app_count += 1;
+                if d.app.len() < REPORT_PAYLOADS {
+                    d.app.push(payload.clone());
+                }
+            }
+            LinkRecord::Applied { payload } => {
+                d.app_count += 1;
+                if d.app.len() < REPORT_PAYLOADS {
+                    d.app.push(payload.clone());
+                }
+            }
+        }
+    }
+
+    fn boot(cx: &mut Ctx<'_, Self>, p: &LinkParams, d: &LinkDurable, _recovering: bool) -> Link {
+        let node = Link {
+            next_seq: d.next_seq.clone(),
+            unacked: d.unacked.clone(),
+            delivered: if p.persist_delivered { d.delivered.clone() } else { BTreeMap::new() },
+            held: BTreeMap::new(),
+            traffic: d.next_seq.values().sum(),
+            app_count: d.app_count,
+        };
+        // A restarted sender resumes retransmitting whatever is still unacknowledged.
+        for ((dst, seq), payload) in &node.unacked {
+            node.transmit(cx, p, *dst, *seq, payload);
+        }
+        if let Some(every) = p.send_every {
+            cx.set_timer(LinkTimer::Tick, every);
+        }
+        node
+    }
+
+    fn on_message(&mut self, cx: &mut Ctx<'_, Self>, p: &LinkParams, from: NodeId, m: LinkMsg) {
+        match m {
+            LinkMsg::Data { seq, payload } => {
+                if !p.dedup {
+                    self.hand_up(cx, p, from, seq, payload);
+                } else if self.delivered.get(&from).is_some_and(|s| s.contains(seq))
+                    || self.held.contains_key(&(from, seq))
+                {
+                    cx.observe(LinkObs::Discarded { from, seq });
+                } else if p.fifo {
+                    self.held.insert((from, seq), payload);
+                    loop {
+                        let next = self.delivered.get(&from).map_or(0, |s| s.upto) + 1;
+                        let Some(pl) = self.held.remove(&(from, next)) else {
+                            break;
+                        };
+                        self.hand_up(cx, p, from, next, pl);
+                    }
+                } else {
+                    self.hand_up(cx, p, from, seq, payload);
+                }
+                // Always acknowledge, duplicates too: that is what repairs a lost ACK. The ACK goes out after the
+                // delivery is durable, so a crash in between cannot lose an acknowledged message.
+                cx.send(from, LinkMsg::Ack { seq });
+            }
+            LinkMsg::Ack { seq } => {
+                if self.unacked.remove(&(from, seq)).is_some() {
+                    cx.persist(LinkRecord::Acked { dst: from, seq });
+                    cx.cancel_timer(LinkTimer::Rto { dst: from, seq });
+                }
+            }
+        }
+    }
+
+    fn on_timer(&mut self, cx: &mut Ctx<'_, Self>, p: &LinkParams, t: LinkTimer) {
+        match t {
+            LinkTimer::Rto { dst, seq } => {
+                if let Some(payload) = self.unacked.get(&(dst, seq)).cloned() {
+                    self.transmit(cx, p, dst, seq, &payload);
+                }
+            }
+            LinkTimer::Tick => {
+                let peers: Vec<NodeId> = cx.peers().collect();
+                for dst in peers {
+                    self.traffic += 1;
+                    let payload = format!("m{}", self.traffic);
+                    self.submit(cx, p, dst, payload);
+                }
+                if let Some(every) = p.send_every {
+                    cx.set_timer(LinkTimer::Tick, every);
+                }
+            }
+        }
+    }
+
+    fn on_action(&mut self, cx: &mut Ctx<'_, Self>, p: &LinkParams, (_, to, payload): (NodeId, NodeId, String)) {
+        self.submit(cx, p, to, payload);
+    }
+
+    fn view(&self, _p: &LinkParams, d: &LinkDurable) -> ProtoView {
+        let mut v = Self::view_down(_p, d);
+        v.role = if self.unacked.is_empty() { "idle".into() } else { format!("{} unacked", self.unacked.len()) };
+        v.class = if self.unacked.is_empty() { "idle" } else { "waiting" };
+        v.fields.push(Field::volatile("held back", self.held.len()));
+        v
+    }
+
+    fn view_down(_p: &LinkParams, d: &LinkDurable) -> ProtoView {
+        let mut log: Vec<LogLine> = d
+            .unacked
+            .iter()
+            .map(|((_, seq), pl)| LogLine { text: format!("unacked {seq}: {pl}"), committed: true, term: 0 })
+            .collect();
+        log.extend(d.app.iter().rev().take(8).rev().map(|pl| LogLine {
+            text: format!("delivered {pl}"),
+            committed: true,
+            term: 0,
+        }));
+        ProtoView {
+            role: "down".into(),
+            class: "down",
+            fields: vec![
+                Field::durable("sent", d.next_seq.values().sum::<u64>()),
+                Field::durable("unacked", d.unacked.len()),
+                Field::durable("delivered", d.app_count),
+            ],
+            log,
+            blocked_since: None,
+        }
+    }
+
+    fn report_node(w: &World<'_, Self>, i: NodeId, _c: &LinkChecker) -> Map<String, Value> {
+        let d = w.durable(i);
+        let mut m = Map::new();
+        m.insert("delivered".into(), json!(d.app));
+        m.insert("deliveredCount".into(), json!(d.app_count));
+        m.insert("unacked".into(), json!(d.unacked.len()));
+        m
+    }
+}
+
+/// Checks PL-NoDup and PL-NoCreate; evaluates PL-Reliable.
+#[derive(Clone, Debug, Default)]
+pub struct LinkChecker {
+    /// (src, dst, seq) → payload, for every message handed to a link.
+    submitted: BTreeMap<(NodeId, NodeId, u64), String>,
+    /// (src, dst, seq) delivered at least once.
+    delivered: BTreeSet<(NodeId, NodeId, u64)>,
+}
+
+impl Checker<Link> for LinkChecker {
+    fn new(_w: &World<'_, Link>) -> Self {
+        LinkChecker::default()
+    }
+
+    fn invariants(_p: &LinkParams) -> Vec<InvariantInfo> {
+        vec![
+            InvariantInfo { id: "PL-NoDup", summary: "a message is delivered to the application at most once" },
+            InvariantInfo { id: "PL-NoCreate", summary: "only messages that were sent are delivered" },
+        ]
+    }
+
+    fn on_effect(&mut self, w: &World<'_, Link>, node: NodeId, e: &Effect<Link>, out: &mut Found) {
+        let Effect::Observe(o) = e else { return };
+        match o {
+            LinkObs::Submitted { to, seq, payload } => {
+                self.submitted.insert((node, *to, *seq), payload.clone());
+            }
+            LinkObs::Delivered { from, seq, payload } => {
+                let key = (*from, node, *seq);
+                match self.submitted.get(&key) {
+                    Some(p) if p == payload => {}
+                    _ => out.report(
+                        "PL-NoCreate",
+                        Some(node),
+                        format!("{} delivered {payload:?} (seq {seq}) that {} never sent", w.id(node), w.id(*from)),
+                    ),
+                }
+                if !self.delivered.insert(key) {
+                    out.report(
+                        "PL-NoDup",
+                        Some(node),
+                        format!("{} delivered seq {seq} from {} ({payload:?}) more than once", w.id(node), w.id(*from)),
+                    );
+                }
+            }
+            LinkObs::Discarded { .. } => {}
+        }
+    }
+
+    fn after_event(&mut self, _w: &World<'_, Link>, _out: &mut Found) {}
+
+    fn liveness(&self, w: &World<'_, Link>) -> Vec<Liveness> {
+        let lost: Vec<String> = self
+            .submitted
+            .keys()
+            .filter(|(s, d, _)| w.up(*s) && w.up(*d))
+            .filter(|k| !self.delivered.contains(k))
+            .map(|(s, d, q)| format!("{}→{} seq {q}", w.id(*s), w.id(*d)))
+            .collect();
+        let detail = if lost.is_empty() {
+            format!("all {} messages between live nodes were delivered", self.submitted.len())
+        } else {
+            format!("{} not delivered: {}", lost.len(), lost.iter().take(5).cloned().collect::<Vec<_>>().join(", "))
+        };
+        vec![Liveness { property: "PL-Reliable", holds: lost.is_empty(), detail }]
+    }
+}

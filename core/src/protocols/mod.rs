@@ -1,0 +1,4 @@
+//! The protocols, one module each, every one opening with an essay on its algorithm.
+
+pub mod generals;
+pub mod link;

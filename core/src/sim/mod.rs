@@ -1,0 +1,1073 @@
+//! The simulation kernel: one event queue, nodes, the network, clocks, faults and the checker.
+//!
+//! Every pending occurrence is an event keyed `(time, class, seq)` (protocols.md §1.1): scripted actions (class 0)
+//! before deliveries (1) before timers (2) at equal times, and `seq`, a counter bumped every time an event is
+//! scheduled, orders the rest. The scenario's schedule is kept as a sorted list beside the heap (its entries own
+//! `seq` 0..n, in execution order) so a checkpoint does not copy it.
+//!
+//! One call to [`Simulation::step`] takes the earliest event, applies it (running at most one protocol handler and
+//! then that handler's effects, in order), runs the checker, and appends to the trace hash. Nothing here reads a
+//! wall clock, iterates a hash map, or draws randomness other than from the scenario's seeded streams.
+
+mod chunked;
+mod network;
+#[cfg(test)]
+mod tests;
+
+pub use chunked::ChunkedLog;
+
+use crate::check::{Checker, Found, Liveness, Violation};
+use crate::hash::{hex, TraceHasher};
+use crate::protocol::{Cluster, Ctx, Effect, Message, NodeId, Observation, Protocol, Record, TimerName};
+use crate::rng::{self, Rng};
+use crate::scenario::{
+    describe_action, Action, CrashOn, FaultRule, HookEffect, HookPhase, NetParams, Scenario, ScenarioError, Scheduled,
+};
+use crate::time::{NodeClock, Time, VClock};
+use crate::trace::{hash_event, DropReason, TraceEvent, TraceKind};
+use crate::view::{MessageView, NetworkView, NodeView, ProtoView, Snapshot, TimerView};
+use network::{Fate, Network};
+use serde_json::{json, Map, Value};
+use std::cmp::Ordering;
+use std::collections::{BTreeMap, BinaryHeap};
+use std::hash::{Hash, Hasher};
+use std::sync::Arc;
+
+/// Class of events deferred by a pause. They are re-queued at the pause's end, in the order they came due (so
+/// their original relative order is kept), after the scripted actions of that instant.
+const DEFERRED: u8 = 1;
+
+/// Most distinct violations kept per run (the first of each invariant is always kept).
+const MAX_VIOLATIONS: usize = 256;
+/// Most timeline entries kept in a report.
+const MAX_TIMELINE: usize = 100_000;
+
+/// What every node and the checker share, fixed for the whole run.
+#[derive(Debug)]
+pub struct Shared<P: Protocol> {
+    /// The scenario being run.
+    pub scenario: Scenario,
+    /// Node ids and orderings.
+    pub cluster: Cluster,
+    /// Protocol parameters.
+    pub params: P::Params,
+    schedule: Vec<Scheduled>,
+    hooks: Vec<CrashOn>,
+}
+
+#[derive(Clone, Copy, Debug)]
+struct TimerEntry {
+    seq: u64,
+    armed_at: Time,
+    deadline: Time,
+    /// Monotonic-clock reading at which it fires (kept so a drift change can re-schedule it).
+    mc_target: i64,
+}
+
+/// A node as the kernel holds it.
+#[derive(Clone, Debug)]
+pub struct Slot<P: Protocol> {
+    proto: Option<P>,
+    durable: P::Durable,
+    up: bool,
+    paused_until: Time,
+    timers: BTreeMap<P::Timer, TimerEntry>,
+    clock: NodeClock,
+    lamport: u64,
+    vclock: VClock,
+    rng: Rng,
+}
+
+/// A message in the network with the kernel's envelope.
+#[derive(Clone, Debug)]
+pub struct Envelope<M> {
+    /// Trace id (copies share it).
+    pub id: u64,
+    /// Sender.
+    pub src: NodeId,
+    /// Receiver.
+    pub dst: NodeId,
+    /// Send time.
+    pub sent_at: Time,
+    /// Scheduled delivery time.
+    pub deliver_at: Time,
+    /// A copy made by the network.
+    pub dup: bool,
+    /// Extra latency from delay rules.
+    pub delayed: u64,
+    /// Kernel Lamport stamp.
+    pub lamport: u64,
+    /// Kernel vector stamp.
+    pub vclock: VClock,
+    /// Sender's physical clock at send time.
+    pub sent_wall: i64,
+    /// Payload.
+    pub msg: M,
+}
+
+#[derive(Clone, Debug)]
+enum EvKind<P: Protocol> {
+    Action(Box<Action>),
+    Deliver(Envelope<P::Msg>),
+    Timer { node: NodeId, timer: P::Timer },
+}
+
+#[derive(Clone, Debug)]
+struct Event<P: Protocol> {
+    time: Time,
+    class: u8,
+    seq: u64,
+    kind: EvKind<P>,
+}
+
+impl<P: Protocol> Event<P> {
+    fn key(&self) -> (Time, u8, u64) {
+        (self.time, self.class, self.seq)
+    }
+}
+
+impl<P: Protocol> PartialEq for Event<P> {
+    fn eq(&self, o: &Self) -> bool {
+        self.key() == o.key()
+    }
+}
+impl<P: Protocol> Eq for Event<P> {}
+impl<P: Protocol> PartialOrd for Event<P> {
+    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
+        Some(self.cmp(o))
+    }
+}
+impl<P: Protocol> Ord for Event<P> {
+    // Reversed: BinaryHeap is a max-heap and the earliest key must come out first.
+    fn cmp(&self, o: &Self) -> Ordering {
+        o.key().cmp(&self.key())
+    }
+}
+
+/// A timeline entry of the report.
+#[derive(Clone, Debug, PartialEq)]
+pub struct TimelineEntry {
+    /// True time.
+    pub at: Time,
+    /// Node, if any.
+    pub node: Option<NodeId>,
+    /// Kind (`leader`, `decide`, `crash`, …).
+    pub kind: &'static str,
+    /// Extra fields (`term`, `decision`, …).
+    pub extra: Map<String, Value>,
+}
+
+/// Read-only access to the simulated world, for checkers and report builders.
+pub struct World<'a, P: Protocol> {
+    shared: &'a Shared<P>,
+    nodes: &'a [Slot<P>],
+    now: Time,
+}
+
+impl<'a, P: Protocol> World<'a, P> {
+    /// Current true time.
+    pub fn now(&self) -> Time {
+        self.now
+    }
+    /// Number of nodes.
+    pub fn n(&self) -> usize {
+        self.nodes.len()
+    }
+    /// Ids and orderings.
+    pub fn cluster(&self) -> &'a Cluster {
+        &self.shared.cluster
+    }
+    /// Protocol parameters.
+    pub fn params(&self) -> &'a P::Params {
+        &self.shared.params
+    }
+    /// The node's live state; `None` while it is crashed.
+    pub fn node(&self, i: NodeId) -> Option<&'a P> {
+        self.nodes[i].proto.as_ref()
+    }
+    /// The node's stable state (kept while it is crashed).
+    pub fn durable(&self, i: NodeId) -> &'a P::Durable {
+        &self.nodes[i].durable
+    }
+    /// True unless crashed.
+    pub fn up(&self, i: NodeId) -> bool {
+        self.nodes[i].up
+    }
+    /// True while paused.
+    pub fn paused(&self, i: NodeId) -> bool {
+        self.nodes[i].paused_until > self.now
+    }
+    /// Kernel vector clock of the node (ground truth for happens-before).
+    pub fn vclock(&self, i: NodeId) -> VClock {
+        self.nodes[i].vclock
+    }
+    /// The node's clocks.
+    pub fn clock(&self, i: NodeId) -> &'a NodeClock {
+        &self.nodes[i].clock
+    }
+    /// The node's physical clock reading now.
+    pub fn wall(&self, i: NodeId) -> i64 {
+        self.nodes[i].clock.pc(self.now)
+    }
+    /// Id of node `i`.
+    pub fn id(&self, i: NodeId) -> &'a str {
+        &self.shared.cluster.ids[i]
+    }
+    /// True time at which the node's named timer fires, if armed.
+    pub fn timer_deadline(&self, i: NodeId, t: &P::Timer) -> Option<Time> {
+        self.nodes[i].timers.get(t).map(|e| e.deadline)
+    }
+}
+
+fn digest<T: Hash + ?Sized>(x: &T) -> u64 {
+    let mut h = TraceHasher::default();
+    x.hash(&mut h);
+    h.finish()
+}
+
+/// What a handler is being run for.
+enum Input<P: Protocol> {
+    Boot(bool),
+    Message(NodeId, P::Msg),
+    Timer(P::Timer),
+    Action(P::Action, String),
+}
+
+/// A deterministic simulation of one protocol.
+#[derive(Clone, Debug)]
+pub struct Simulation<P: Protocol> {
+    shared: Arc<Shared<P>>,
+    now: Time,
+    /// Some event at `now` has been processed (an action injected now must wait for the next ms to replay alike).
+    mid: bool,
+    seq: u64,
+    queue: BinaryHeap<Event<P>>,
+    sched_pos: usize,
+    nodes: Vec<Slot<P>>,
+    net: Network,
+    net_rng: Rng,
+    hooks_fired: Vec<bool>,
+    next_msg: u64,
+    checker: P::Checker,
+    first: Vec<Violation>,
+    violations: Vec<Violation>,
+    hasher: TraceHasher,
+    trace_len: u64,
+    recording: bool,
+    trace: Vec<TraceEvent>,
+    events: u64,
+    timeline: ChunkedLog<TimelineEntry>,
+    effects: Vec<Effect<P>>,
+    found: Found,
+    /// An event is being processed (its trace records belong to event `events + 1`).
+    in_event: bool,
+}
+
+impl<P: Protocol> Simulation<P> {
+    /// Builds the simulation of a scenario (which must name this protocol) and boots every node at t = 0.
+    pub fn new(s: &Scenario) -> Result<Self, ScenarioError> {
+        let cluster = s.cluster();
+        let mut reader = crate::run::param_reader(s, &cluster)?;
+        let net_params = NetParams::read(&mut reader, P::default_network(&s.params))?;
+        let params = P::params(&mut reader, &cluster)?;
+        reader.obj.finish()?;
+        P::validate(s, &params)?;
+        let schedule = s.ordered_schedule();
+        let hooks: Vec<CrashOn> = s
+            .faults
+            .iter()
+            .filter_map(|f| if let FaultRule::CrashOn(h) = f { Some(h.clone()) } else { None })
+            .collect();
+        let n = cluster.len();
+        let nodes = (0..n)
+            .map(|i| {
+                let c = s.clock(i);
+                Slot {
+                    proto: None,
+                    durable: P::Durable::default(),
+                    up: true,
+                    paused_until: 0,
+                    timers: BTreeMap::new(),
+                    clock: NodeClock::new(c.offset, c.drift),
+                    lamport: 0,
+                    vclock: VClock::new(n),
+                    rng: Rng::stream(s.seed, rng::node_stream(i)),
+                }
+            })
+            .collect::<Vec<_>>();
+        let hooks_fired = vec![false; hooks.len()];
+        let seq = schedule.len() as u64;
+        let shared = Arc::new(Shared { scenario: s.clone(), cluster, params, schedule, hooks });
+        let checker = P::Checker::new(&World { shared: &shared, nodes: &nodes, now: 0 });
+        let mut sim = Simulation {
+            net: Network::new(n, net_params, &s.faults),
+            net_rng: Rng::stream(s.seed, rng::NETWORK_STREAM),
+            shared,
+            now: 0,
+            mid: false,
+            seq,
+            queue: BinaryHeap::new(),
+            sched_pos: 0,
+            nodes,
+            hooks_fired,
+            next_msg: 1,
+            checker,
+            first: Vec::new(),
+            violations: Vec::new(),
+            hasher: TraceHasher::default(),
+            trace_len: 0,
+            recording: false,
+            trace: Vec::new(),
+            events: 0,
+            timeline: ChunkedLog::default(),
+            effects: Vec::new(),
+            found: Found::default(),
+            in_event: false,
+        };
+        let order = sim.shared.cluster.ascending.clone();
+        for i in order {
+            sim.handle(i, Input::Boot(false));
+        }
+        sim.flush_found();
+        Ok(sim)
+    }
+
+    /// Turns full trace recording on or off (the trace hash is always kept).
+    pub fn set_recording(&mut self, on: bool) {
+        self.recording = on;
+    }
+
+    /// Takes the trace recorded so far.
+    pub fn take_trace(&mut self) -> Vec<TraceEvent> {
+        std::mem::take(&mut self.trace)
+    }
+
+    /// Current true time.
+    pub fn now(&self) -> Time {
+        self.now
+    }
+
+    /// Events processed so far.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// The trace hash so far.
+    pub fn trace_hash(&self) -> u64 {
+        self.hasher.finish()
+    }
+
+    /// The shared configuration.
+    pub fn shared(&self) -> &Shared<P> {
+        &self.shared
+    }
+
+    /// First violation of each invariant, in the order found.
+    pub fn first_violations(&self) -> &[Violation] {
+        &self.first
+    }
+
+    /// Distinct violations found so far (capped).
+    pub fn violations(&self) -> &[Violation] {
+        &self.violations
+    }
+
+    /// Read-only view of the world.
+    pub fn world(&self) -> World<'_, P> {
+        World { shared: &self.shared, nodes: &self.nodes, now: self.now }
+    }
+
+    /// The checker.
+    pub fn checker(&self) -> &P::Checker {
+        &self.checker
+    }
+
+    fn sched_key(&self) -> Option<(Time, u8, u64)> {
+        self.shared.schedule.get(self.sched_pos).map(|e| (e.at, 0, self.sched_pos as u64))
+    }
+
+    /// Time of the next pending event.
+    pub fn next_time(&self) -> Option<Time> {
+        let h = self.queue.peek().map(|e| e.time);
+        let s = self.sched_key().map(|k| k.0);
+        match (h, s) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
+    fn pop(&mut self) -> Option<Event<P>> {
+        let from_sched = match (self.sched_key(), self.queue.peek()) {
+            (Some(s), Some(h)) => s < h.key(),
+            (Some(_), None) => true,
+            (None, _) => false,
+        };
+        if from_sched {
+            let e = &self.shared.schedule[self.sched_pos];
+            let ev = Event {
+                time: e.at,
+                class: 0,
+                seq: self.sched_pos as u64,
+                kind: EvKind::Action(Box::new(e.action.clone())),
+            };
+            self.sched_pos += 1;
+            Some(ev)
+        } else {
+            self.queue.pop()
+        }
+    }
+
+    fn push(&mut self, time: Time, class: u8, kind: EvKind<P>) -> u64 {
+        let seq = self.seq;
+        self.seq += 1;
+        self.queue.push(Event { time, class, seq, kind });
+        seq
+    }
+
+    /// Processes the next event. Returns false when nothing is left.
+    pub fn step(&mut self) -> bool {
+        while let Some(ev) = self.pop() {
+            if ev.time > self.now {
+                self.mid = false;
+            }
+            self.now = self.now.max(ev.time);
+            self.in_event = true;
+            let counted = self.process(ev);
+            self.in_event = false;
+            if counted {
+                self.mid = true;
+                self.events += 1;
+                let w = World { shared: &self.shared, nodes: &self.nodes, now: self.now };
+                self.found.at = self.now;
+                self.checker.after_event(&w, &mut self.found);
+                self.flush_found();
+                return true;
+            }
+        }
+        false
+    }
+
+    /// Processes every event with time `< t`, then sets the clock to `t`.
+    pub fn advance_to(&mut self, t: Time) {
+        while self.next_time().is_some_and(|n| n < t) {
+            self.step();
+        }
+        if t > self.now {
+            self.now = t;
+            self.mid = false;
+        }
+    }
+
+    /// Runs to the end of the scenario (events at `runUntil` included).
+    pub fn run_to_end(&mut self) {
+        let end = self.shared.scenario.run_until;
+        self.advance_to(end + 1);
+        self.now = end;
+    }
+
+    /// The time an action injected now is scheduled at: now, or the next ms when events at `now` were already
+    /// processed (so that replaying the scenario runs it in the same place).
+    pub fn inject_time(&self) -> Time {
+        if self.mid {
+            self.now + 1
+        } else {
+            self.now
+        }
+    }
+
+    /// Schedules a viewer action at [`Simulation::inject_time`]; returns that time.
+    pub fn inject(&mut self, a: Action) -> Time {
+        let t = self.inject_time();
+        self.push(t, 0, EvKind::Action(Box::new(a)));
+        t
+    }
+
+    /// Records an event in the hash and, when recording, in the trace.
+    fn emit(&mut self, node: Option<NodeId>, kind: TraceKind, payload: u64) {
+        hash_event(&mut self.hasher, self.now, node, &kind, payload);
+        if self.recording {
+            let (lamport, vclock, wall) = match node {
+                Some(n) => {
+                    let s = &self.nodes[n];
+                    (s.lamport, s.vclock, s.clock.pc(self.now))
+                }
+                None => (0, VClock::default(), 0),
+            };
+            let ev = self.events + u64::from(self.in_event);
+            self.trace.push(TraceEvent { i: self.trace_len, ev, t: self.now, node, kind, lamport, vclock, wall });
+        }
+        self.trace_len += 1;
+    }
+
+    fn timeline_push(&mut self, node: Option<NodeId>, kind: &'static str, extra: Map<String, Value>) {
+        if self.timeline.len() < MAX_TIMELINE {
+            self.timeline.push(TimelineEntry { at: self.now, node, kind, extra });
+        }
+    }
+
+    fn flush_found(&mut self) {
+        if self.found.list.is_empty() {
+            return;
+        }
+        let list = std::mem::take(&mut self.found.list);
+        for v in list {
+            let known = self.violations.iter().any(|x| x.invariant == v.invariant && x.detail == v.detail);
+            if known {
+                continue;
+            }
+            if !self.first.iter().any(|x| x.invariant == v.invariant) {
+                self.first.push(v.clone());
+            } else if self.violations.len() >= MAX_VIOLATIONS {
+                continue;
+            }
+            let detail = v.detail.clone();
+            self.emit(v.node, TraceKind::Violation { invariant: v.invariant, detail }, 0);
+            self.violations.push(v);
+        }
+    }
+
+    /// Applies one event. Returns false when it was only deferred (a paused receiver) or stale (a cancelled
+    /// timer), which do not count as events.
+    fn process(&mut self, ev: Event<P>) -> bool {
+        match ev.kind {
+            EvKind::Action(a) => self.action(*a),
+            EvKind::Deliver(env) => self.deliver(env),
+            EvKind::Timer { node, timer } => self.timer(node, timer, ev.seq),
+        }
+    }
+
+    fn ignored(&mut self, node: Option<NodeId>, what: String) {
+        self.emit(node, TraceKind::Ignored { what: if self.recording { what } else { String::new() } }, 0);
+    }
+
+    fn action(&mut self, a: Action) -> bool {
+        let ids = &self.shared.cluster.ids;
+        match a {
+            Action::Partition(groups) => {
+                self.net.partition(&groups);
+                let extra = json!({ "groups": groups.iter().map(|g| g.iter().map(|n| ids[*n].clone()).collect::<Vec<_>>()).collect::<Vec<_>>() });
+                let Value::Object(extra) = extra else { unreachable!("json! object") };
+                self.emit(None, TraceKind::Partition { groups }, 0);
+                self.timeline_push(None, "partition", extra);
+            }
+            Action::Heal => {
+                self.net.heal();
+                self.emit(None, TraceKind::Heal, 0);
+                self.timeline_push(None, "heal", Map::new());
+            }
+            Action::Cut { src, dst } => {
+                self.net.set_cut(src, dst, true);
+                self.emit(None, TraceKind::Cut { src, dst }, 0);
+            }
+            Action::Restore { src, dst } => {
+                self.net.set_cut(src, dst, false);
+                self.emit(None, TraceKind::Restore { src, dst }, 0);
+            }
+            Action::Crash(n) => self.crash(n, None),
+            Action::Recover(n) => self.recover(n),
+            Action::Pause { node, until } => {
+                if !self.nodes[node].up || until <= self.now {
+                    self.ignored(Some(node), format!("pause {} until {until}", ids[node]));
+                } else {
+                    let s = &mut self.nodes[node];
+                    s.paused_until = s.paused_until.max(until);
+                    self.emit(Some(node), TraceKind::Pause { until }, 0);
+                }
+            }
+            Action::ClockJump { node, delta } => {
+                self.nodes[node].clock.jump(delta);
+                self.emit(Some(node), TraceKind::ClockJump { delta }, 0);
+            }
+            Action::SetClock { node, offset, drift } => {
+                self.nodes[node].clock.set(self.now, offset, drift);
+                self.reschedule_timers(node);
+                self.emit(Some(node), TraceKind::SetClock { offset, drift }, 0);
+            }
+            Action::SetNetwork(c) => {
+                self.net.change(&c);
+                let p = &self.net.params;
+                let what =
+                    format!("latency {} jitter {} loss {} duplicate {}", p.latency, p.jitter, p.loss, p.duplicate);
+                self.emit(None, TraceKind::SetNetwork { what }, 0);
+            }
+            Action::DropMessage(id) => self.drop_in_flight(id),
+            other => {
+                let Some(pa) = P::action(&other) else {
+                    let what = describe_action(&other, ids);
+                    self.ignored(None, what);
+                    return true;
+                };
+                let node = P::action_node(&pa, &self.shared.params);
+                if !self.nodes[node].up {
+                    let what = describe_action(&other, ids);
+                    self.ignored(Some(node), format!("{what} (node is down)"));
+                } else if self.nodes[node].paused_until > self.now {
+                    let until = self.nodes[node].paused_until;
+                    self.push(until, DEFERRED, EvKind::Action(Box::new(other)));
+                    return false;
+                } else {
+                    let what = if self.recording { describe_action(&other, ids) } else { String::new() };
+                    self.handle(node, Input::Action(pa, what));
+                }
+            }
+        }
+        true
+    }
+
+    fn drop_in_flight(&mut self, id: u64) {
+        let mut removed = Vec::new();
+        self.queue.retain(|e| match &e.kind {
+            EvKind::Deliver(env) if env.id == id => {
+                removed.push((env.src, env.dst, env.msg.kind(), env.sent_at));
+                false
+            }
+            _ => true,
+        });
+        if removed.is_empty() {
+            self.ignored(None, format!("dropMessage {id}: no such message in flight"));
+        }
+        for (src, dst, msg, sent_at) in removed {
+            self.emit(None, TraceKind::Drop { id, from: src, to: dst, msg, reason: DropReason::Viewer, sent_at }, 0);
+        }
+    }
+
+    fn reschedule_timers(&mut self, node: NodeId) {
+        let now = self.now;
+        let entries: Vec<(P::Timer, TimerEntry)> =
+            self.nodes[node].timers.iter().map(|(k, v)| (k.clone(), *v)).collect();
+        for (t, e) in entries {
+            let deadline = self.nodes[node].clock.first_time_mc_reaches(now, e.mc_target);
+            if deadline != e.deadline {
+                let seq = self.push(deadline, 2, EvKind::Timer { node, timer: t.clone() });
+                self.nodes[node].timers.insert(t, TimerEntry { seq, deadline, ..e });
+            }
+        }
+    }
+
+    fn crash(&mut self, n: NodeId, hook: Option<usize>) {
+        if !self.nodes[n].up {
+            let id = self.shared.cluster.ids[n].clone();
+            self.ignored(Some(n), format!("crash {id} (already down)"));
+            return;
+        }
+        let s = &mut self.nodes[n];
+        s.up = false;
+        s.proto = None;
+        s.timers.clear();
+        s.paused_until = 0;
+        let hook = hook.map(|h| if self.recording { describe_hook(&self.shared.hooks[h]) } else { String::new() });
+        self.emit(Some(n), TraceKind::Crash { hook }, 0);
+        self.timeline_push(Some(n), "crash", Map::new());
+        let w = World { shared: &self.shared, nodes: &self.nodes, now: self.now };
+        self.found.at = self.now;
+        self.checker.on_crash(&w, n, false, &mut self.found);
+    }
+
+    fn recover(&mut self, n: NodeId) {
+        if self.nodes[n].up {
+            let id = self.shared.cluster.ids[n].clone();
+            self.ignored(Some(n), format!("recover {id} (already up)"));
+            return;
+        }
+        let s = &mut self.nodes[n];
+        s.up = true;
+        self.emit(Some(n), TraceKind::Recover, 0);
+        self.timeline_push(Some(n), "recover", Map::new());
+        let w = World { shared: &self.shared, nodes: &self.nodes, now: self.now };
+        self.found.at = self.now;
+        self.checker.on_crash(&w, n, true, &mut self.found);
+        self.handle(n, Input::Boot(true));
+    }
+
+    fn deliver(&mut self, env: Envelope<P::Msg>) -> bool {
+        let (src, dst) = (env.src, env.dst);
+        let drop = if self.net.is_cut(src, dst) {
+            Some(DropReason::PartitionAtDeliver)
+        } else if !self.nodes[dst].up {
+            Some(DropReason::DstDown)
+        } else {
+            None
+        };
+        if let Some(reason) = drop {
+            let k =
+                TraceKind::Drop { id: env.id, from: src, to: dst, msg: env.msg.kind(), reason, sent_at: env.sent_at };
+            self.emit(None, k, 0);
+            return true;
+        }
+        let until = self.nodes[dst].paused_until;
+        if until > self.now {
+            self.emit(None, TraceKind::Defer { id: env.id, until }, 0);
+            let mut env = env;
+            env.deliver_at = until;
+            self.push(until, DEFERRED, EvKind::Deliver(env));
+            return false;
+        }
+        let s = &mut self.nodes[dst];
+        s.lamport = s.lamport.max(env.lamport) + 1;
+        s.vclock.merge(&env.vclock);
+        s.vclock.tick(dst);
+        let k = TraceKind::Deliver { id: env.id, from: src, msg: env.msg.kind(), dup: env.dup, sent_at: env.sent_at };
+        self.emit(Some(dst), k, digest(&env.msg));
+        let w = World { shared: &self.shared, nodes: &self.nodes, now: self.now };
+        self.found.at = self.now;
+        self.checker.on_deliver(&w, dst, src, &env.msg, &mut self.found);
+        self.handle(dst, Input::Message(src, env.msg));
+        true
+    }
+
+    fn timer(&mut self, node: NodeId, timer: P::Timer, seq: u64) -> bool {
+        let s = &mut self.nodes[node];
+        match s.timers.get(&timer) {
+            Some(e) if e.seq == seq && s.up => {}
+            _ => return false, // cancelled or re-armed since
+        }
+        if s.paused_until > self.now {
+            let until = s.paused_until;
+            let new_seq = self.push(until, DEFERRED, EvKind::Timer { node, timer: timer.clone() });
+            if let Some(e) = self.nodes[node].timers.get_mut(&timer) {
+                e.deadline = until;
+                e.seq = new_seq;
+            }
+            return false;
+        }
+        s.timers.remove(&timer);
+        self.handle(node, Input::Timer(timer));
+        true
+    }
+
+    /// Runs one handler of `node` and applies its effects.
+    fn handle(&mut self, node: NodeId, input: Input<P>) {
+        let shared = &*self.shared;
+        let slot = &mut self.nodes[node];
+        let mut effects = std::mem::take(&mut self.effects);
+        let mut cx = Ctx {
+            me: node,
+            now: self.now,
+            clock: &slot.clock,
+            rng: &mut slot.rng,
+            cluster: &shared.cluster,
+            effects: &mut effects,
+        };
+        // Timer and action handlers are local events unless they send: then the sends are the events. This keeps
+        // the kernel's Lamport and vector clocks identical to the Lamport module's (protocols.md §5.1).
+        let local = match input {
+            Input::Boot(recovering) => {
+                slot.proto = Some(P::boot(&mut cx, &shared.params, &slot.durable, recovering));
+                None
+            }
+            Input::Message(from, m) => {
+                if let Some(p) = slot.proto.as_mut() {
+                    p.on_message(&mut cx, &shared.params, from, m);
+                }
+                None
+            }
+            Input::Timer(t) => {
+                let name = if self.recording { t.name() } else { String::new() };
+                let d = digest(&t);
+                if let Some(p) = slot.proto.as_mut() {
+                    p.on_timer(&mut cx, &shared.params, t);
+                }
+                Some((TraceKind::Timer { name }, d))
+            }
+            Input::Action(a, what) => {
+                if let Some(p) = slot.proto.as_mut() {
+                    p.on_action(&mut cx, &shared.params, a);
+                }
+                Some((TraceKind::Action { what }, 0))
+            }
+        };
+        if let Some((kind, d)) = local {
+            if !effects.iter().any(|e| matches!(e, Effect::Send { .. })) {
+                let s = &mut self.nodes[node];
+                s.lamport += 1;
+                s.vclock.tick(node);
+            }
+            self.emit(Some(node), kind, d);
+        }
+        self.apply_effects(node, &mut effects);
+        effects.clear();
+        self.effects = effects;
+    }
+
+    fn hook_for(&self, node: NodeId, e: &Effect<P>) -> Option<usize> {
+        self.shared.hooks.iter().enumerate().find_map(|(i, h)| {
+            if self.hooks_fired[i] || h.node != node {
+                return None;
+            }
+            let hit = match (h.effect, e) {
+                (HookEffect::Send, Effect::Send { to, msg }) => {
+                    h.types.as_ref().is_none_or(|ts| ts.iter().any(|t| t == msg.kind()))
+                        && h.dst.as_ref().is_none_or(|d| d.contains(to))
+                }
+                (HookEffect::Persist, Effect::Persist(r)) => {
+                    h.record.as_ref().is_none_or(|name| name == r.name()) && h.cmd.as_ref().is_none_or(|c| r.has_cmd(c))
+                }
+                _ => false,
+            };
+            hit.then_some(i)
+        })
+    }
+
+    fn apply_effects(&mut self, node: NodeId, effects: &mut Vec<Effect<P>>) {
+        for e in effects.drain(..) {
+            if !self.nodes[node].up {
+                break; // a crash hook cut the handler short: the remaining effects never happen
+            }
+            let hook = if self.shared.hooks.is_empty() { None } else { self.hook_for(node, &e) };
+            if let Some(h) = hook {
+                self.hooks_fired[h] = true;
+                if self.shared.hooks[h].phase == HookPhase::Before {
+                    self.crash(node, Some(h));
+                    break;
+                }
+            }
+            let w = World { shared: &self.shared, nodes: &self.nodes, now: self.now };
+            self.found.at = self.now;
+            self.checker.on_effect(&w, node, &e, &mut self.found);
+            match e {
+                Effect::Persist(r) => {
+                    P::apply(&mut self.nodes[node].durable, &r);
+                    let record = if self.recording { r.describe() } else { String::new() };
+                    self.emit(Some(node), TraceKind::Persist { record }, digest(&r));
+                }
+                Effect::Send { to, msg } => self.send(node, to, msg),
+                Effect::SetTimer { timer, after } => {
+                    let s = &self.nodes[node];
+                    let deadline = s.clock.timer_deadline(self.now, after);
+                    let mc_target = s.clock.mc(self.now).saturating_add(after as i64);
+                    let seq = self.push(deadline, 2, EvKind::Timer { node, timer: timer.clone() });
+                    self.nodes[node].timers.insert(timer, TimerEntry { seq, armed_at: self.now, deadline, mc_target });
+                }
+                Effect::CancelTimer(t) => {
+                    self.nodes[node].timers.remove(&t);
+                }
+                Effect::Observe(o) => {
+                    let tl = o.timeline();
+                    let what = if self.recording { o.describe() } else { String::new() };
+                    self.emit(Some(node), TraceKind::Observe { what, timeline: tl.as_ref().map(|t| t.0) }, digest(&o));
+                    if let Some((kind, extra)) = tl {
+                        self.timeline_push(Some(node), kind, extra);
+                    }
+                }
+            }
+            if hook.is_some() {
+                self.crash(node, hook);
+                break;
+            }
+        }
+    }
+
+    fn send(&mut self, src: NodeId, dst: NodeId, msg: P::Msg) {
+        let id = self.next_msg;
+        self.next_msg += 1;
+        let s = &mut self.nodes[src];
+        s.lamport += 1;
+        s.vclock.tick(src);
+        let (lamport, vclock, sent_wall) = (s.lamport, s.vclock, s.clock.pc(self.now));
+        let kind = msg.kind();
+        let label = if self.recording { msg.label() } else { String::new() };
+        let d = digest(&msg);
+        match self.net.route(src, dst, kind, self.now, &mut self.net_rng) {
+            Fate::Dropped(reason) => {
+                self.emit(
+                    Some(src),
+                    TraceKind::Send { id, to: dst, msg: kind, label, deliver_at: None, copies: 0, delayed: 0 },
+                    d,
+                );
+                self.emit(None, TraceKind::Drop { id, from: src, to: dst, msg: kind, reason, sent_at: self.now }, 0);
+            }
+            Fate::Arrives { at, delayed, copies } => {
+                let k = TraceKind::Send {
+                    id,
+                    to: dst,
+                    msg: kind,
+                    label,
+                    deliver_at: Some(at),
+                    copies: copies.len() as u32,
+                    delayed,
+                };
+                self.emit(Some(src), k, d);
+                let env = Envelope {
+                    id,
+                    src,
+                    dst,
+                    sent_at: self.now,
+                    deliver_at: at,
+                    dup: false,
+                    delayed,
+                    lamport,
+                    vclock,
+                    sent_wall,
+                    msg,
+                };
+                for c in copies {
+                    let copy = Envelope { deliver_at: c, dup: true, ..env.clone() };
+                    self.push(c, 1, EvKind::Deliver(copy));
+                }
+                self.push(at, 1, EvKind::Deliver(env));
+            }
+        }
+    }
+
+    /// Liveness properties evaluated now.
+    pub fn liveness(&self) -> Vec<Liveness> {
+        self.checker.liveness(&self.world())
+    }
+
+    /// The report (scenario-format.md), including the `expect` result when the scenario has one.
+    pub fn report(&self) -> Value {
+        let w = self.world();
+        let ids = &self.shared.cluster.ids;
+        let s = &self.shared.scenario;
+        let id_or_null = |n: Option<NodeId>| n.map_or(Value::Null, |n| json!(ids[n]));
+        let violations: Vec<Value> = self
+            .first
+            .iter()
+            .map(|v| json!({"invariant": v.invariant, "at": v.at, "node": id_or_null(v.node), "detail": v.detail}))
+            .collect();
+        let liveness: Vec<Value> = self
+            .liveness()
+            .into_iter()
+            .map(|l| json!({"property": l.property, "holds": l.holds, "detail": l.detail}))
+            .collect();
+        let mut nodes = Map::new();
+        for (i, id) in ids.iter().enumerate() {
+            let mut m = Map::new();
+            m.insert("up".into(), json!(self.nodes[i].up));
+            m.extend(P::report_node(&w, i, &self.checker));
+            nodes.insert(id.clone(), Value::Object(m));
+        }
+        let timeline: Vec<Value> = self
+            .timeline
+            .iter()
+            .map(|e| {
+                let mut m = Map::new();
+                m.insert("at".into(), json!(e.at));
+                if let Some(n) = e.node {
+                    m.insert("node".into(), json!(ids[n]));
+                }
+                m.insert("kind".into(), json!(e.kind));
+                m.extend(e.extra.clone());
+                Value::Object(m)
+            })
+            .collect();
+        let mut r = json!({
+            "format": 1,
+            "id": s.id,
+            "protocol": s.protocol,
+            "seed": s.seed,
+            "until": s.run_until,
+            "events": self.events,
+            "traceHash": hex(self.trace_hash()),
+            "rng": rng::ALGORITHM,
+            "violations": violations,
+            "liveness": liveness,
+            "nodes": nodes,
+            "timeline": timeline,
+            "app": Value::Object(P::report_app(&w, &self.checker)),
+        });
+        if self.timeline.len() >= MAX_TIMELINE {
+            r["timelineTruncated"] = json!(true);
+        }
+        if let Some(e) = &s.expect {
+            let mismatches = crate::scenario::match_expect(e, &r);
+            r["expect"] = json!({
+                "ok": mismatches.is_empty(),
+                "mismatches": mismatches.iter().map(|m| m.to_string()).collect::<Vec<_>>(),
+            });
+        }
+        r
+    }
+
+    /// Everything on screen now.
+    pub fn snapshot(&self) -> Snapshot {
+        let now = self.now;
+        let p = &self.shared.params;
+        let nodes = self
+            .nodes
+            .iter()
+            .enumerate()
+            .map(|(i, s)| {
+                let proto: ProtoView = match &s.proto {
+                    Some(x) => x.view(p, &s.durable),
+                    None => P::view_down(p, &s.durable),
+                };
+                let mut timers: Vec<TimerView> = s
+                    .timers
+                    .iter()
+                    .map(|(t, e)| TimerView { name: t.name(), armed_at: e.armed_at, deadline: e.deadline })
+                    .collect();
+                timers.sort_by_key(|t| t.deadline);
+                NodeView {
+                    id: self.shared.cluster.ids[i].clone(),
+                    up: s.up,
+                    paused_until: (s.paused_until > now).then_some(s.paused_until),
+                    proto,
+                    timers,
+                    wall: s.clock.pc(now),
+                    mono: s.clock.mc(now),
+                    offset: s.clock.offset,
+                    drift: s.clock.drift,
+                    lamport: s.lamport,
+                    vclock: s.vclock,
+                }
+            })
+            .collect();
+        let mut messages: Vec<MessageView> = self
+            .queue
+            .iter()
+            .filter_map(|e| match &e.kind {
+                EvKind::Deliver(env) => Some(MessageView {
+                    id: env.id,
+                    src: env.src,
+                    dst: env.dst,
+                    kind: env.msg.kind(),
+                    label: env.msg.label(),
+                    response: env.msg.is_response(),
+                    sent_at: env.sent_at,
+                    deliver_at: env.deliver_at,
+                    dup: env.dup,
+                    delayed: env.delayed,
+                    lamport: env.lamport,
+                    vclock: env.vclock,
+                    sent_wall: env.sent_wall,
+                }),
+                _ => None,
+            })
+            .collect();
+        messages.sort_by_key(|m| (m.id, m.deliver_at));
+        let np = &self.net.params;
+        Snapshot {
+            t: now,
+            nodes,
+            messages,
+            cut: self.net.matrix(),
+            groups: self.net.groups.clone(),
+            network: NetworkView { latency: np.latency, jitter: np.jitter, loss: np.loss, duplicate: np.duplicate },
+        }
+    }
+
+    /// The fields of the in-flight message with this id (for the inspector).
+    pub fn message_fields(&self, id: u64) -> Option<Value> {
+        self.queue.iter().find_map(|e| match &e.kind {
+            EvKind::Deliver(env) if env.id == id => Some(env.msg.fields()),
+            _ => None,
+        })
+    }
+}
+
+fn describe_hook(h: &CrashOn) -> String {
+    let phase = if h.phase == HookPhase::Before { "before" } else { "after" };
+    let effect = if h.effect == HookEffect::Persist { "persist" } else { "send" };
+    let mut what = vec![];
+    if let Some(t) = &h.types {
+        what.push(t.join("|"));
+    }
+    if let Some(r) = &h.record {
+        what.push(r.clone());
+    }
+    if let Some(c) = &h.cmd {
+        what.push(c.clone());
+    }
+    format!("crashOn {phase} {effect} {}", what.join(" "))
+}

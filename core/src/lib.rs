@@ -24,8 +24,10 @@
 #![forbid(unsafe_code)]
 
 pub mod check;
+pub mod explore;
 pub mod hash;
 pub mod layout;
+pub mod presets;
 pub mod protocol;
 pub mod protocols;
 pub mod rng;

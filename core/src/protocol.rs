@@ -242,6 +242,12 @@ pub trait Protocol: Clone + Debug + Sized + Send + Sync + 'static {
     /// Converts a validated scenario action for this protocol, or `None` if it does not apply to it.
     fn action(a: &Action) -> Option<Self::Action>;
 
+    /// A random protocol action at time `t` (a client request, a transaction, a read or write) for soaks and the
+    /// counterexample search; `None` when the protocol has none.
+    fn random_action(_rng: &mut Rng, _s: &Scenario, _t: Time) -> Option<Action> {
+        None
+    }
+
     /// Applies a record to stable state.
     fn apply(d: &mut Self::Durable, r: &Self::Record);
 

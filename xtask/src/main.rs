@@ -80,10 +80,7 @@ impl Needs {
 }
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR"))
-        .parent()
-        .expect("xtask lives in the workspace")
-        .to_path_buf()
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
 }
 
 fn cargo_home() -> PathBuf {
@@ -121,18 +118,11 @@ fn run(c: &mut Command) -> bool {
 
 /// The first line a tool prints for `--version`, or None when it is missing.
 fn version_of(program: &str, arg: &str) -> Option<String> {
-    let out = cmd(program)
-        .arg(arg)
-        .stdin(Stdio::null())
-        .stderr(Stdio::null())
-        .output()
-        .ok()?;
+    let out = cmd(program).arg(arg).stdin(Stdio::null()).stderr(Stdio::null()).output().ok()?;
     if !out.status.success() {
         return None;
     }
-    String::from_utf8(out.stdout)
-        .ok()
-        .map(|s| s.lines().next().unwrap_or("").trim().to_string())
+    String::from_utf8(out.stdout).ok().map(|s| s.lines().next().unwrap_or("").trim().to_string())
 }
 
 /// Times one step and prints `==> name ... ok (1.2 s)`.
@@ -142,11 +132,7 @@ fn step(name: &str, f: impl FnOnce() -> Result<String, String>) -> bool {
     let secs = start.elapsed().as_secs_f64();
     match r {
         Ok(detail) => {
-            let detail = if detail.is_empty() {
-                String::new()
-            } else {
-                format!(" {detail}")
-            };
+            let detail = if detail.is_empty() { String::new() } else { format!(" {detail}") };
             println!("==> {name}: ok{detail} ({secs:.1} s)");
             true
         }
@@ -165,15 +151,11 @@ fn must(ok: bool) {
 
 /// The wasm-bindgen version pinned in Cargo.lock: the CLI must match it exactly.
 fn locked_wasm_bindgen() -> Result<String, String> {
-    let lock = fs::read_to_string(root().join("Cargo.lock"))
-        .map_err(|e| format!("reading Cargo.lock: {e}"))?;
+    let lock = fs::read_to_string(root().join("Cargo.lock")).map_err(|e| format!("reading Cargo.lock: {e}"))?;
     let mut lines = lock.lines();
     while let Some(l) = lines.next() {
         if l.trim() == "name = \"wasm-bindgen\"" {
-            if let Some(v) = lines
-                .next()
-                .and_then(|v| v.trim().strip_prefix("version = \""))
-            {
+            if let Some(v) = lines.next().and_then(|v| v.trim().strip_prefix("version = \"")) {
                 return Ok(v.trim_end_matches('"').to_string());
             }
         }
@@ -182,11 +164,7 @@ fn locked_wasm_bindgen() -> Result<String, String> {
 }
 
 fn is_root() -> bool {
-    Command::new("id")
-        .arg("-u")
-        .output()
-        .map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0")
-        .unwrap_or(false)
+    Command::new("id").arg("-u").output().map(|o| String::from_utf8_lossy(&o.stdout).trim() == "0").unwrap_or(false)
 }
 
 fn cargo_install(krate: &str, version: &str, extra_env: &[(&str, &str)]) -> bool {
@@ -209,11 +187,8 @@ fn cargo_install(krate: &str, version: &str, extra_env: &[(&str, &str)]) -> bool
 fn setup(needs: Needs) {
     let start = Instant::now();
     must(step("rustup target wasm32-unknown-unknown", || {
-        let out = Command::new("rustup")
-            .args(["target", "list", "--installed"])
-            .output();
-        let installed =
-            out.map(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"));
+        let out = Command::new("rustup").args(["target", "list", "--installed"]).output();
+        let installed = out.map(|o| String::from_utf8_lossy(&o.stdout).contains("wasm32-unknown-unknown"));
         if installed.unwrap_or(false) {
             return Ok("present".into());
         }
@@ -231,16 +206,11 @@ fn setup(needs: Needs) {
         {
             return Ok(format!("{want} present"));
         }
-        println!(
-            "    installing wasm-bindgen-cli {want} (found {:?}); this takes a few minutes",
-            have
-        );
+        println!("    installing wasm-bindgen-cli {want} (found {:?}); this takes a few minutes", have);
         if cargo_install("wasm-bindgen-cli", &want, &[]) {
             Ok(format!("{want} installed"))
         } else {
-            Err(format!(
-                "cargo install wasm-bindgen-cli --version {want} failed"
-            ))
+            Err(format!("cargo install wasm-bindgen-cli --version {want} failed"))
         }
     }));
     must(step("trunk", || {
@@ -248,21 +218,13 @@ fn setup(needs: Needs) {
         if have.as_deref() == Some(&format!("trunk {TRUNK_VERSION}")) {
             return Ok(format!("{TRUNK_VERSION} present"));
         }
-        println!(
-            "    installing trunk {TRUNK_VERSION} (found {:?}); this takes about ten minutes",
-            have
-        );
+        println!("    installing trunk {TRUNK_VERSION} (found {:?}); this takes about ten minutes", have);
         // Thin, parallel codegen: the tool's speed does not matter, its build time on two cores does.
-        let env = [
-            ("CARGO_PROFILE_RELEASE_LTO", "off"),
-            ("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16"),
-        ];
+        let env = [("CARGO_PROFILE_RELEASE_LTO", "off"), ("CARGO_PROFILE_RELEASE_CODEGEN_UNITS", "16")];
         if cargo_install("trunk", TRUNK_VERSION, &env) {
             Ok(format!("{TRUNK_VERSION} installed"))
         } else {
-            Err(format!(
-                "cargo install trunk --version {TRUNK_VERSION} --locked failed"
-            ))
+            Err(format!("cargo install trunk --version {TRUNK_VERSION} --locked failed"))
         }
     }));
     must(step("npm tools (binaryen, playwright-core)", || {
@@ -275,17 +237,11 @@ fn setup(needs: Needs) {
         }
         let r = root();
         let stamp = r.join("node_modules/.package-lock.json");
-        let fresh = match (
-            fs::metadata(&stamp),
-            fs::metadata(r.join("package-lock.json")),
-        ) {
+        let fresh = match (fs::metadata(&stamp), fs::metadata(r.join("package-lock.json"))) {
             (Ok(s), Ok(l)) => s.modified().ok() >= l.modified().ok(),
             _ => false,
         };
-        if fresh
-            && r.join("node_modules/.bin/wasm-opt").exists()
-            && r.join("node_modules/playwright-core").exists()
-        {
+        if fresh && r.join("node_modules/.bin/wasm-opt").exists() && r.join("node_modules/playwright-core").exists() {
             return Ok("present".into());
         }
         if run(cmd("npm").args(["ci", "--no-audit", "--no-fund"])) {
@@ -301,14 +257,9 @@ fn setup(needs: Needs) {
                 return Ok("present".into());
             }
             if !is_root() {
-                return Err(
-                    "not root: run `sudo apt-get install -y chromium chromium-driver`, then retry"
-                        .into(),
-                );
+                return Err("not root: run `sudo apt-get install -y chromium chromium-driver`, then retry".into());
             }
-            let install = || {
-                run(Command::new("apt-get").args(["install", "-y", "chromium", "chromium-driver"]))
-            };
+            let install = || run(Command::new("apt-get").args(["install", "-y", "chromium", "chromium-driver"]));
             if install() || (run(Command::new("apt-get").arg("update")) && install()) {
                 Ok("installed".into())
             } else {
@@ -321,17 +272,9 @@ fn setup(needs: Needs) {
 
 fn serve(rest: &[String]) -> i32 {
     setup(Needs::BUILD);
-    must(step("cargo fetch", || {
-        if run(cmd("cargo").arg("fetch")) {
-            Ok(String::new())
-        } else {
-            Err("failed".into())
-        }
-    }));
+    must(step("cargo fetch", || if run(cmd("cargo").arg("fetch")) { Ok(String::new()) } else { Err("failed".into()) }));
     println!("==> serving on http://127.0.0.1:8080/ (Ctrl-C stops)");
-    let ok = run(cmd("trunk")
-        .args(["serve", "--address", "127.0.0.1", "--port", "8080"])
-        .args(rest));
+    let ok = run(cmd("trunk").args(["serve", "--address", "127.0.0.1", "--port", "8080"]).args(rest));
     i32::from(!ok)
 }
 
@@ -377,20 +320,11 @@ fn bundle_size() -> Result<String, String> {
             continue;
         }
         let size = fs::metadata(&f).map_err(|e| e.to_string())?.len();
-        let out = Command::new("gzip")
-            .args(["-9", "-c"])
-            .arg(&f)
-            .output()
-            .map_err(|e| format!("gzip: {e}"))?;
+        let out = Command::new("gzip").args(["-9", "-c"]).arg(&f).output().map_err(|e| format!("gzip: {e}"))?;
         let g = out.stdout.len() as u64;
         raw += size;
         gz += g;
-        lines.push(format!(
-            "    {:<48} {:>9} B raw {:>9} B gzip",
-            f.file_name().unwrap().to_string_lossy(),
-            size,
-            g
-        ));
+        lines.push(format!("    {:<48} {:>9} B raw {:>9} B gzip", f.file_name().unwrap().to_string_lossy(), size, g));
     }
     lines.push(format!(
         "==> bundle: {:.1} KB raw, {:.1} KB gzipped (wasm + js + css)",
@@ -404,10 +338,8 @@ fn webdriver_json() -> PathBuf {
     let p = root().join("target/webdriver.json");
     let mut args: Vec<String> = CHROMIUM_FLAGS.iter().map(|f| format!("\"{f}\"")).collect();
     args.push("\"--headless=new\"".into());
-    let json = format!(
-        "{{\"goog:chromeOptions\": {{\"binary\": \"/usr/bin/chromium\", \"args\": [{}]}}}}\n",
-        args.join(", ")
-    );
+    let json =
+        format!("{{\"goog:chromeOptions\": {{\"binary\": \"/usr/bin/chromium\", \"args\": [{}]}}}}\n", args.join(", "));
     let _ = fs::create_dir_all(root().join("target"));
     fs::write(&p, json).expect("writing target/webdriver.json");
     p
@@ -440,26 +372,11 @@ fn test(rest: &[String]) -> i32 {
     let browser = !rest.iter().any(|a| a == "--no-browser");
     let start = Instant::now();
     setup(Needs { browser });
-    let mut s = Suites {
-        passed: 0,
-        failed: Vec::new(),
-    };
-    s.run("cargo fmt --check", || {
-        status(
-            cmd("cargo").args(["fmt", "--all", "--", "--check"]),
-            "cargo fmt --check",
-        )
-    });
+    let mut s = Suites { passed: 0, failed: Vec::new() };
+    s.run("cargo fmt --check", || status(cmd("cargo").args(["fmt", "--all", "--", "--check"]), "cargo fmt --check"));
     s.run("cargo clippy (native, all targets)", || {
         status(
-            cmd("cargo").args([
-                "clippy",
-                "--workspace",
-                "--all-targets",
-                "--",
-                "-D",
-                "warnings",
-            ]),
+            cmd("cargo").args(["clippy", "--workspace", "--all-targets", "--", "-D", "warnings"]),
             "cargo clippy --workspace --all-targets -- -D warnings",
         )
     });
@@ -481,14 +398,7 @@ fn test(rest: &[String]) -> i32 {
     });
     s.run("native tests", || {
         status(
-            cmd("cargo").args([
-                "test",
-                "--profile",
-                "ci",
-                "--workspace",
-                "--exclude",
-                "netsplit-web",
-            ]),
+            cmd("cargo").args(["test", "--profile", "ci", "--workspace", "--exclude", "netsplit-web"]),
             "cargo test --workspace",
         )
     });
@@ -497,13 +407,7 @@ fn test(rest: &[String]) -> i32 {
         s.run("wasm tests in headless Chromium", || {
             status(
                 cmd("cargo")
-                    .args([
-                        "test",
-                        "-p",
-                        "netsplit-web",
-                        "--target",
-                        "wasm32-unknown-unknown",
-                    ])
+                    .args(["test", "-p", "netsplit-web", "--target", "wasm32-unknown-unknown"])
                     .env("CHROMEDRIVER", "/usr/bin/chromedriver")
                     .env("WASM_BINDGEN_TEST_WEBDRIVER_JSON", &wd)
                     .env("WASM_BINDGEN_TEST_TIMEOUT", "300"),
@@ -516,9 +420,7 @@ fn test(rest: &[String]) -> i32 {
             if let Ok(r) = bundle_size() {
                 println!("{r}");
             }
-            s.run("end-to-end (Playwright)", || {
-                status(cmd("node").args(["e2e/run.mjs"]), "e2e")
-            });
+            s.run("end-to-end (Playwright)", || status(cmd("node").args(["e2e/run.mjs"]), "e2e"));
         } else {
             s.failed.push("trunk build --release".into());
         }
@@ -528,11 +430,7 @@ fn test(rest: &[String]) -> i32 {
         s.passed,
         s.failed.len(),
         start.elapsed().as_secs_f64(),
-        if s.failed.is_empty() {
-            String::new()
-        } else {
-            format!(": {}", s.failed.join(", "))
-        }
+        if s.failed.is_empty() { String::new() } else { format!(": {}", s.failed.join(", ")) }
     );
     i32::from(!s.failed.is_empty())
 }
@@ -541,12 +439,7 @@ fn bench(rest: &[String]) -> i32 {
     setup(Needs::ALL);
     let mut ok = true;
     ok &= step("cargo bench -p netsplit-core", || {
-        status(
-            cmd("cargo")
-                .args(["bench", "-p", "netsplit-core"])
-                .args(rest),
-            "cargo bench",
-        )
+        status(cmd("cargo").args(["bench", "-p", "netsplit-core"]).args(rest), "cargo bench")
     });
     i32::from(!ok)
 }

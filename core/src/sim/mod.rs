@@ -266,12 +266,24 @@ pub struct Simulation<P: Protocol> {
 impl<P: Protocol> Simulation<P> {
     /// Builds the simulation of a scenario (which must name this protocol) and boots every node at t = 0.
     pub fn new(s: &Scenario) -> Result<Self, ScenarioError> {
+        Self::build(s, true)
+    }
+
+    /// Like [`Simulation::new`], but skips the protocol's whole-scenario constraints (such as the link protocol's
+    /// two nodes), for kernel benchmarks that need other shapes. Parameters are still validated.
+    pub fn new_unconstrained(s: &Scenario) -> Result<Self, ScenarioError> {
+        Self::build(s, false)
+    }
+
+    fn build(s: &Scenario, constrained: bool) -> Result<Self, ScenarioError> {
         let cluster = s.cluster();
         let mut reader = crate::run::param_reader(s, &cluster)?;
         let net_params = NetParams::read(&mut reader, P::default_network(&s.params))?;
         let params = P::params(&mut reader, &cluster)?;
         reader.obj.finish()?;
-        P::validate(s, &params)?;
+        if constrained {
+            P::validate(s, &params)?;
+        }
         let schedule = s.ordered_schedule();
         let hooks: Vec<CrashOn> = s
             .faults

@@ -61,6 +61,10 @@ pub trait TimerName: Clone + Debug + Ord + Hash + Send + Sync {
 pub trait Observation: Clone + Debug + Hash + Send + Sync {
     /// The timeline entry for this observation (`kind` plus extra fields), if it belongs in the timeline.
     fn timeline(&self) -> Option<(&'static str, Map<String, Value>)>;
+    /// Just the timeline kind (called for every observation, so override it when `timeline` allocates).
+    fn timeline_kind(&self) -> Option<&'static str> {
+        self.timeline().map(|t| t.0)
+    }
     /// One-line description for traces and the event log.
     fn describe(&self) -> String;
 }

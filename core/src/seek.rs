@@ -19,8 +19,9 @@ use crate::trace::TraceEvent;
 pub const DEFAULT_MAX_CHECKPOINTS: usize = 48;
 /// Default number of events between checkpoints (doubles as the run grows).
 pub const DEFAULT_SPACING: u64 = 2_000;
-/// Most trace records kept; the oldest half is dropped beyond that.
-pub const MAX_TRACE: usize = 1_000_000;
+/// Most trace records kept (about 40 MB); the oldest half is dropped beyond that. The space-time diagram shows
+/// what is kept: for long runs, the most recent part.
+pub const MAX_TRACE: usize = 150_000;
 
 struct Checkpoint {
     events: u64,
@@ -137,6 +138,12 @@ impl Seeker {
 
     fn absorb_trace(&mut self) {
         let mut t = self.cur.take_trace();
+        let need = self.trace.len() + t.len();
+        if need > self.trace.capacity() {
+            // Grow by doubling but never past the cap, so a long run does not hold a half-empty doubled buffer.
+            let target = (self.trace.capacity() * 2).max(1024).min(MAX_TRACE + 64).max(need);
+            self.trace.reserve_exact(target - self.trace.len());
+        }
         self.trace.append(&mut t);
         if self.trace.len() > MAX_TRACE {
             let cut = self.trace.len() / 2;
@@ -166,8 +173,9 @@ impl Seeker {
     /// Moves the playhead to true time `t`: every event before `t` processed, none at or after it.
     pub fn seek(&mut self, t: Time) {
         let behind = t < self.cur.now() || (t == self.cur.now() && self.cur.inject_time() > t);
-        if behind {
-            let i = self.checkpoints.iter().rposition(|c| c.now < t || c.events == 0).unwrap_or(0);
+        let i = self.checkpoints.iter().rposition(|c| c.now < t || c.events == 0).unwrap_or(0);
+        // Restore a checkpoint when going back, and also when going forward past one (cheaper than re-running).
+        if behind || self.checkpoints[i].events > self.cur.events() {
             self.restore(i);
         }
         while self.cur.next_time().is_some_and(|n| n < t) {
@@ -178,8 +186,8 @@ impl Seeker {
 
     /// Moves the playhead to just after event number `n` (0 = the start).
     pub fn seek_events(&mut self, n: u64) {
-        if n < self.cur.events() {
-            let i = self.checkpoints.iter().rposition(|c| c.events <= n).unwrap_or(0);
+        let i = self.checkpoints.iter().rposition(|c| c.events <= n).unwrap_or(0);
+        if n < self.cur.events() || self.checkpoints[i].events > self.cur.events() {
             self.restore(i);
         }
         while self.cur.events() < n && self.step() {}

@@ -24,6 +24,10 @@ use crate::sim::World;
 use crate::view::{fields, Field, LogLine, ProtoView};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
+use std::sync::Arc;
+
+/// A payload, shared rather than copied as it travels through records, messages and observations.
+pub type Payload = Arc<str>;
 
 /// How many delivered payloads the report lists (the count is always exact).
 const REPORT_PAYLOADS: usize = 1000;
@@ -51,7 +55,7 @@ pub enum LinkMsg {
         /// Sequence number.
         seq: u64,
         /// Payload.
-        payload: String,
+        payload: Payload,
     },
     /// Acknowledges a sequence number.
     Ack {
@@ -78,7 +82,7 @@ impl Message for LinkMsg {
     }
     fn fields(&self) -> Value {
         match self {
-            LinkMsg::Data { seq, payload } => fields([("seq", json!(seq)), ("payload", json!(payload))]),
+            LinkMsg::Data { seq, payload } => fields([("seq", json!(seq)), ("payload", json!(&**payload))]),
             LinkMsg::Ack { seq } => fields([("seq", json!(seq))]),
         }
     }
@@ -117,7 +121,7 @@ pub enum LinkRecord {
         /// Sequence number.
         seq: u64,
         /// Payload.
-        payload: String,
+        payload: Payload,
     },
     /// Sender: the message was acknowledged.
     Acked {
@@ -133,12 +137,12 @@ pub enum LinkRecord {
         /// Sequence number.
         seq: u64,
         /// Payload.
-        payload: String,
+        payload: Payload,
     },
     /// Receiver: the application effect alone (`persistDelivered: false`).
     Applied {
         /// Payload.
-        payload: String,
+        payload: Payload,
     },
 }
 
@@ -189,10 +193,10 @@ impl SeqSet {
 #[derive(Clone, Debug, Default)]
 pub struct LinkDurable {
     next_seq: BTreeMap<NodeId, u64>,
-    unacked: BTreeMap<(NodeId, u64), String>,
+    unacked: BTreeMap<(NodeId, u64), Payload>,
     delivered: BTreeMap<NodeId, SeqSet>,
     app_count: u64,
-    app: Vec<String>,
+    app: Vec<Payload>,
 }
 
 /// Observations.
@@ -205,7 +209,7 @@ pub enum LinkObs {
         /// Sequence number.
         seq: u64,
         /// Payload.
-        payload: String,
+        payload: Payload,
     },
     /// The link handed a payload to the application.
     Delivered {
@@ -214,7 +218,7 @@ pub enum LinkObs {
         /// Sequence number.
         seq: u64,
         /// Payload.
-        payload: String,
+        payload: Payload,
     },
     /// A duplicate was recognised and discarded.
     Discarded {
@@ -231,11 +235,14 @@ impl Observation for LinkObs {
             LinkObs::Delivered { seq, payload, .. } => {
                 let mut m = Map::new();
                 m.insert("seq".into(), json!(seq));
-                m.insert("payload".into(), json!(payload));
+                m.insert("payload".into(), json!(&**payload));
                 Some(("deliver", m))
             }
             _ => None,
         }
+    }
+    fn timeline_kind(&self) -> Option<&'static str> {
+        matches!(self, LinkObs::Delivered { .. }).then_some("deliver")
     }
     fn describe(&self) -> String {
         match self {
@@ -252,22 +259,22 @@ impl Observation for LinkObs {
 #[derive(Clone, Debug)]
 pub struct Link {
     next_seq: BTreeMap<NodeId, u64>,
-    unacked: BTreeMap<(NodeId, u64), String>,
+    unacked: BTreeMap<(NodeId, u64), Payload>,
     delivered: BTreeMap<NodeId, SeqSet>,
-    held: BTreeMap<(NodeId, u64), String>,
+    held: BTreeMap<(NodeId, u64), Payload>,
     traffic: u64,
     app_count: u64,
 }
 
 impl Link {
-    fn transmit(&self, cx: &mut Ctx<'_, Self>, p: &LinkParams, dst: NodeId, seq: u64, payload: &str) {
-        cx.send(dst, LinkMsg::Data { seq, payload: payload.to_string() });
+    fn transmit(&self, cx: &mut Ctx<'_, Self>, p: &LinkParams, dst: NodeId, seq: u64, payload: &Payload) {
+        cx.send(dst, LinkMsg::Data { seq, payload: payload.clone() });
         if let Some(rto) = p.rto {
             cx.set_timer(LinkTimer::Rto { dst, seq }, rto);
         }
     }
 
-    fn submit(&mut self, cx: &mut Ctx<'_, Self>, p: &LinkParams, dst: NodeId, payload: String) {
+    fn submit(&mut self, cx: &mut Ctx<'_, Self>, p: &LinkParams, dst: NodeId, payload: Payload) {
         let seq = self.next_seq.get(&dst).copied().unwrap_or(0) + 1;
         self.next_seq.insert(dst, seq);
         cx.persist(LinkRecord::Sent { dst, seq, payload: payload.clone() });
@@ -276,7 +283,7 @@ impl Link {
         self.unacked.insert((dst, seq), payload);
     }
 
-    fn hand_up(&mut self, cx: &mut Ctx<'_, Self>, p: &LinkParams, from: NodeId, seq: u64, payload: String) {
+    fn hand_up(&mut self, cx: &mut Ctx<'_, Self>, p: &LinkParams, from: NodeId, seq: u64, payload: Payload) {
         if p.persist_delivered {
             cx.persist(LinkRecord::Delivered { src: from, seq, payload: payload.clone() });
         } else {
@@ -297,7 +304,7 @@ impl Protocol for Link {
     type Timer = LinkTimer;
     type Record = LinkRecord;
     type Durable = LinkDurable;
-    type Action = (NodeId, NodeId, String);
+    type Action = (NodeId, NodeId, Payload);
     type Obs = LinkObs;
     type Checker = LinkChecker;
 
@@ -326,14 +333,14 @@ impl Protocol for Link {
         Ok(())
     }
 
-    fn action(a: &Action) -> Option<(NodeId, NodeId, String)> {
+    fn action(a: &Action) -> Option<(NodeId, NodeId, Payload)> {
         match a {
-            Action::LinkSend { node, to, payload } => Some((*node, *to, payload.clone())),
+            Action::LinkSend { node, to, payload } => Some((*node, *to, Payload::from(payload.as_str()))),
             _ => None,
         }
     }
 
-    fn action_node(a: &(NodeId, NodeId, String), _p: &LinkParams) -> NodeId {
+    fn action_node(a: &(NodeId, NodeId, Payload), _p: &LinkParams) -> NodeId {
         a.0
     }
 
@@ -426,7 +433,7 @@ impl Protocol for Link {
                 let peers: Vec<NodeId> = cx.peers().collect();
                 for dst in peers {
                     self.traffic += 1;
-                    let payload = format!("m{}", self.traffic);
+                    let payload = Payload::from(format!("m{}", self.traffic));
                     self.submit(cx, p, dst, payload);
                 }
                 if let Some(every) = p.send_every {
@@ -436,7 +443,7 @@ impl Protocol for Link {
         }
     }
 
-    fn on_action(&mut self, cx: &mut Ctx<'_, Self>, p: &LinkParams, (_, to, payload): (NodeId, NodeId, String)) {
+    fn on_action(&mut self, cx: &mut Ctx<'_, Self>, p: &LinkParams, (_, to, payload): (NodeId, NodeId, Payload)) {
         self.submit(cx, p, to, payload);
     }
 
@@ -475,20 +482,22 @@ impl Protocol for Link {
     fn report_node(w: &World<'_, Self>, i: NodeId, _c: &LinkChecker) -> Map<String, Value> {
         let d = w.durable(i);
         let mut m = Map::new();
-        m.insert("delivered".into(), json!(d.app));
+        m.insert("delivered".into(), json!(d.app.iter().map(|p| &**p).collect::<Vec<&str>>()));
         m.insert("deliveredCount".into(), json!(d.app_count));
         m.insert("unacked".into(), json!(d.unacked.len()));
         m
     }
 }
 
-/// Checks PL-NoDup and PL-NoCreate; evaluates PL-Reliable.
+/// Checks PL-NoDup and PL-NoCreate; evaluates PL-Reliable. Memory stays proportional to the messages not yet
+/// delivered: delivered sequence numbers are kept compressed per sender-receiver pair.
 #[derive(Clone, Debug, Default)]
 pub struct LinkChecker {
-    /// (src, dst, seq) → payload, for every message handed to a link.
-    submitted: BTreeMap<(NodeId, NodeId, u64), String>,
-    /// (src, dst, seq) delivered at least once.
-    delivered: BTreeSet<(NodeId, NodeId, u64)>,
+    /// (src, dst, seq) → payload, for messages handed to a link and not yet delivered.
+    pending: BTreeMap<(NodeId, NodeId, u64), Payload>,
+    /// Sequence numbers delivered at least once per (src, dst).
+    delivered: BTreeMap<(NodeId, NodeId), SeqSet>,
+    total: u64,
 }
 
 impl Checker<Link> for LinkChecker {
@@ -507,24 +516,28 @@ impl Checker<Link> for LinkChecker {
         let Effect::Observe(o) = e else { return };
         match o {
             LinkObs::Submitted { to, seq, payload } => {
-                self.submitted.insert((node, *to, *seq), payload.clone());
+                self.pending.insert((node, *to, *seq), payload.clone());
+                self.total += 1;
             }
             LinkObs::Delivered { from, seq, payload } => {
-                let key = (*from, node, *seq);
-                match self.submitted.get(&key) {
-                    Some(p) if p == payload => {}
-                    _ => out.report(
-                        "PL-NoCreate",
-                        Some(node),
-                        format!("{} delivered {payload:?} (seq {seq}) that {} never sent", w.id(node), w.id(*from)),
-                    ),
-                }
-                if !self.delivered.insert(key) {
+                let pair = (*from, node);
+                let seen = self.delivered.entry(pair).or_default();
+                if seen.contains(*seq) {
                     out.report(
                         "PL-NoDup",
                         Some(node),
                         format!("{} delivered seq {seq} from {} ({payload:?}) more than once", w.id(node), w.id(*from)),
                     );
+                    return;
+                }
+                seen.insert(*seq);
+                match self.pending.remove(&(*from, node, *seq)) {
+                    Some(p) if p == *payload => {}
+                    _ => out.report(
+                        "PL-NoCreate",
+                        Some(node),
+                        format!("{} delivered {payload:?} (seq {seq}) that {} never sent", w.id(node), w.id(*from)),
+                    ),
                 }
             }
             LinkObs::Discarded { .. } => {}
@@ -535,14 +548,13 @@ impl Checker<Link> for LinkChecker {
 
     fn liveness(&self, w: &World<'_, Link>) -> Vec<Liveness> {
         let lost: Vec<String> = self
-            .submitted
+            .pending
             .keys()
             .filter(|(s, d, _)| w.up(*s) && w.up(*d))
-            .filter(|k| !self.delivered.contains(k))
             .map(|(s, d, q)| format!("{}→{} seq {q}", w.id(*s), w.id(*d)))
             .collect();
         let detail = if lost.is_empty() {
-            format!("all {} messages between live nodes were delivered", self.submitted.len())
+            format!("all {} messages between live nodes were delivered", self.total)
         } else {
             format!("{} not delivered: {}", lost.len(), lost.iter().take(5).cloned().collect::<Vec<_>>().join(", "))
         };

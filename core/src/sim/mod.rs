@@ -11,6 +11,7 @@
 
 mod chunked;
 mod network;
+mod queue;
 #[cfg(test)]
 mod tests;
 
@@ -27,9 +28,9 @@ use crate::time::{NodeClock, Time, VClock};
 use crate::trace::{hash_event, DropReason, TraceEvent, TraceKind};
 use crate::view::{MessageView, NetworkView, NodeView, ProtoView, Snapshot, TimerView};
 use network::{Fate, Network};
+use queue::Queue;
 use serde_json::{json, Map, Value};
-use std::cmp::Ordering;
-use std::collections::{BTreeMap, BinaryHeap};
+use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
@@ -101,6 +102,8 @@ pub struct Envelope<M> {
     pub vclock: VClock,
     /// Sender's physical clock at send time.
     pub sent_wall: i64,
+    /// Digest of the payload (computed once at send, reused at delivery for the trace hash).
+    pub digest: u64,
     /// Payload.
     pub msg: M,
 }
@@ -112,49 +115,26 @@ enum EvKind<P: Protocol> {
     Timer { node: NodeId, timer: P::Timer },
 }
 
-#[derive(Clone, Debug)]
 struct Event<P: Protocol> {
     time: Time,
-    class: u8,
     seq: u64,
     kind: EvKind<P>,
 }
 
-impl<P: Protocol> Event<P> {
-    fn key(&self) -> (Time, u8, u64) {
-        (self.time, self.class, self.seq)
-    }
-}
-
-impl<P: Protocol> PartialEq for Event<P> {
-    fn eq(&self, o: &Self) -> bool {
-        self.key() == o.key()
-    }
-}
-impl<P: Protocol> Eq for Event<P> {}
-impl<P: Protocol> PartialOrd for Event<P> {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-impl<P: Protocol> Ord for Event<P> {
-    // Reversed: BinaryHeap is a max-heap and the earliest key must come out first.
-    fn cmp(&self, o: &Self) -> Ordering {
-        o.key().cmp(&self.key())
-    }
+/// What a timeline entry records: a protocol observation (turned into JSON only when a report is built) or a
+/// kernel event.
+#[derive(Clone, Debug)]
+enum TimelineWhat<O> {
+    Obs(O),
+    Kernel(&'static str, Map<String, Value>),
 }
 
 /// A timeline entry of the report.
-#[derive(Clone, Debug, PartialEq)]
-pub struct TimelineEntry {
-    /// True time.
-    pub at: Time,
-    /// Node, if any.
-    pub node: Option<NodeId>,
-    /// Kind (`leader`, `decide`, `crash`, …).
-    pub kind: &'static str,
-    /// Extra fields (`term`, `decision`, …).
-    pub extra: Map<String, Value>,
+#[derive(Clone, Debug)]
+struct TimelineEntry<O> {
+    at: Time,
+    node: Option<NodeId>,
+    what: TimelineWhat<O>,
 }
 
 /// Read-only access to the simulated world, for checkers and report builders.
@@ -241,7 +221,7 @@ pub struct Simulation<P: Protocol> {
     /// Some event at `now` has been processed (an action injected now must wait for the next ms to replay alike).
     mid: bool,
     seq: u64,
-    queue: BinaryHeap<Event<P>>,
+    queue: Queue<EvKind<P>>,
     sched_pos: usize,
     nodes: Vec<Slot<P>>,
     net: Network,
@@ -256,7 +236,7 @@ pub struct Simulation<P: Protocol> {
     recording: bool,
     trace: Vec<TraceEvent>,
     events: u64,
-    timeline: ChunkedLog<TimelineEntry>,
+    timeline: ChunkedLog<TimelineEntry<P::Obs>>,
     effects: Vec<Effect<P>>,
     found: Found,
     /// An event is being processed (its trace records belong to event `events + 1`).
@@ -318,7 +298,7 @@ impl<P: Protocol> Simulation<P> {
             now: 0,
             mid: false,
             seq,
-            queue: BinaryHeap::new(),
+            queue: Queue::default(),
             sched_pos: 0,
             nodes,
             hooks_fired,
@@ -400,7 +380,7 @@ impl<P: Protocol> Simulation<P> {
 
     /// Time of the next pending event.
     pub fn next_time(&self) -> Option<Time> {
-        let h = self.queue.peek().map(|e| e.time);
+        let h = self.queue.peek().map(|k| k.0);
         let s = self.sched_key().map(|k| k.0);
         match (h, s) {
             (Some(a), Some(b)) => Some(a.min(b)),
@@ -410,29 +390,24 @@ impl<P: Protocol> Simulation<P> {
 
     fn pop(&mut self) -> Option<Event<P>> {
         let from_sched = match (self.sched_key(), self.queue.peek()) {
-            (Some(s), Some(h)) => s < h.key(),
+            (Some(s), Some(h)) => s < h,
             (Some(_), None) => true,
             (None, _) => false,
         };
         if from_sched {
             let e = &self.shared.schedule[self.sched_pos];
-            let ev = Event {
-                time: e.at,
-                class: 0,
-                seq: self.sched_pos as u64,
-                kind: EvKind::Action(Box::new(e.action.clone())),
-            };
+            let ev = Event { time: e.at, seq: self.sched_pos as u64, kind: EvKind::Action(Box::new(e.action.clone())) };
             self.sched_pos += 1;
             Some(ev)
         } else {
-            self.queue.pop()
+            self.queue.pop().map(|(time, _, seq, kind)| Event { time, seq, kind })
         }
     }
 
     fn push(&mut self, time: Time, class: u8, kind: EvKind<P>) -> u64 {
         let seq = self.seq;
         self.seq += 1;
-        self.queue.push(Event { time, class, seq, kind });
+        self.queue.push(time, class, seq, kind);
         seq
     }
 
@@ -513,7 +488,7 @@ impl<P: Protocol> Simulation<P> {
 
     fn timeline_push(&mut self, node: Option<NodeId>, kind: &'static str, extra: Map<String, Value>) {
         if self.timeline.len() < MAX_TIMELINE {
-            self.timeline.push(TimelineEntry { at: self.now, node, kind, extra });
+            self.timeline.push(TimelineEntry { at: self.now, node, what: TimelineWhat::Kernel(kind, extra) });
         }
     }
 
@@ -627,14 +602,15 @@ impl<P: Protocol> Simulation<P> {
     }
 
     fn drop_in_flight(&mut self, id: u64) {
-        let mut removed = Vec::new();
-        self.queue.retain(|e| match &e.kind {
-            EvKind::Deliver(env) if env.id == id => {
-                removed.push((env.src, env.dst, env.msg.kind(), env.sent_at));
-                false
-            }
-            _ => true,
-        });
+        let removed: Vec<(NodeId, NodeId, &'static str, Time)> = self
+            .queue
+            .remove_where(|e| matches!(e, EvKind::Deliver(env) if env.id == id))
+            .into_iter()
+            .filter_map(|e| match e {
+                EvKind::Deliver(env) => Some((env.src, env.dst, env.msg.kind(), env.sent_at)),
+                _ => None,
+            })
+            .collect();
         if removed.is_empty() {
             self.ignored(None, format!("dropMessage {id}: no such message in flight"));
         }
@@ -719,7 +695,7 @@ impl<P: Protocol> Simulation<P> {
         s.vclock.merge(&env.vclock);
         s.vclock.tick(dst);
         let k = TraceKind::Deliver { id: env.id, from: src, msg: env.msg.kind(), dup: env.dup, sent_at: env.sent_at };
-        self.emit(Some(dst), k, digest(&env.msg));
+        self.emit(Some(dst), k, env.digest);
         let w = World { shared: &self.shared, nodes: &self.nodes, now: self.now };
         self.found.at = self.now;
         self.checker.on_deliver(&w, dst, src, &env.msg, &mut self.found);
@@ -854,11 +830,15 @@ impl<P: Protocol> Simulation<P> {
                     self.nodes[node].timers.remove(&t);
                 }
                 Effect::Observe(o) => {
-                    let tl = o.timeline();
+                    let kind = o.timeline_kind();
                     let what = if self.recording { o.describe() } else { String::new() };
-                    self.emit(Some(node), TraceKind::Observe { what, timeline: tl.as_ref().map(|t| t.0) }, digest(&o));
-                    if let Some((kind, extra)) = tl {
-                        self.timeline_push(Some(node), kind, extra);
+                    self.emit(Some(node), TraceKind::Observe { what, timeline: kind }, digest(&o));
+                    if kind.is_some() && self.timeline.len() < MAX_TIMELINE {
+                        self.timeline.push(TimelineEntry {
+                            at: self.now,
+                            node: Some(node),
+                            what: TimelineWhat::Obs(o),
+                        });
                     }
                 }
             }
@@ -910,6 +890,7 @@ impl<P: Protocol> Simulation<P> {
                     lamport,
                     vclock,
                     sent_wall,
+                    digest: d,
                     msg,
                 };
                 for c in copies {
@@ -958,8 +939,18 @@ impl<P: Protocol> Simulation<P> {
                 if let Some(n) = e.node {
                     m.insert("node".into(), json!(ids[n]));
                 }
-                m.insert("kind".into(), json!(e.kind));
-                m.extend(e.extra.clone());
+                match &e.what {
+                    TimelineWhat::Kernel(kind, extra) => {
+                        m.insert("kind".into(), json!(kind));
+                        m.extend(extra.clone());
+                    }
+                    TimelineWhat::Obs(o) => {
+                        if let Some((kind, extra)) = o.timeline() {
+                            m.insert("kind".into(), json!(kind));
+                            m.extend(extra);
+                        }
+                    }
+                }
                 Value::Object(m)
             })
             .collect();
@@ -1028,7 +1019,7 @@ impl<P: Protocol> Simulation<P> {
         let mut messages: Vec<MessageView> = self
             .queue
             .iter()
-            .filter_map(|e| match &e.kind {
+            .filter_map(|e| match e {
                 EvKind::Deliver(env) => Some(MessageView {
                     id: env.id,
                     src: env.src,
@@ -1061,7 +1052,7 @@ impl<P: Protocol> Simulation<P> {
 
     /// The fields of the in-flight message with this id (for the inspector).
     pub fn message_fields(&self, id: u64) -> Option<Value> {
-        self.queue.iter().find_map(|e| match &e.kind {
+        self.queue.iter().find_map(|e| match e {
             EvKind::Deliver(env) if env.id == id => Some(env.msg.fields()),
             _ => None,
         })

@@ -1,0 +1,47 @@
+//! Kernel throughput: events per second on the link workload (`cargo xtask bench`).
+//!
+//! Target (issue 3): at least 3,000,000 events/s natively.
+
+use divan::counter::ItemsCount;
+use netsplit_core::protocols::link::Link;
+use netsplit_core::sim::Simulation;
+
+#[path = "workload.rs"]
+mod workload;
+
+fn main() {
+    divan::main();
+}
+
+fn events(until: u64) -> u64 {
+    let mut sim = Simulation::<Link>::new_unconstrained(&workload::link_all_to_all(2, until)).unwrap();
+    sim.run_to_end();
+    sim.events()
+}
+
+/// 10 s of simulated time, five nodes sending to each other every 2 ms.
+#[divan::bench(sample_count = 10, sample_size = 1)]
+fn link_5_nodes_all_to_all(b: divan::Bencher<'_, '_>) {
+    let s = workload::link_all_to_all(2, 10_000);
+    b.counter(ItemsCount::new(events(10_000))).bench(|| {
+        let mut sim = Simulation::<Link>::new_unconstrained(&s).unwrap();
+        sim.run_to_end();
+        sim.events()
+    });
+}
+
+/// The same workload with the full trace recorded (what the browser does for the diagram).
+#[divan::bench(sample_count = 10, sample_size = 1)]
+fn link_5_nodes_all_to_all_recording(b: divan::Bencher<'_, '_>) {
+    let s = workload::link_all_to_all(2, 10_000);
+    b.counter(ItemsCount::new(events(10_000))).bench(|| {
+        let mut sim = Simulation::<Link>::new_unconstrained(&s).unwrap();
+        sim.set_recording(true);
+        let mut n = 0;
+        while sim.next_time().is_some_and(|t| t <= 10_000) {
+            sim.step();
+            n += sim.take_trace().len();
+        }
+        n
+    });
+}

@@ -141,7 +141,7 @@ impl Seeker {
         let need = self.trace.len() + t.len();
         if need > self.trace.capacity() {
             // Grow by doubling but never past the cap, so a long run does not hold a half-empty doubled buffer.
-            let target = (self.trace.capacity() * 2).max(1024).min(MAX_TRACE + 64).max(need);
+            let target = (self.trace.capacity() * 2).clamp(1024, MAX_TRACE + 64).max(need);
             self.trace.reserve_exact(target - self.trace.len());
         }
         self.trace.append(&mut t);

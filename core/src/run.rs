@@ -201,3 +201,11 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     }
     dispatch!(s.protocol.as_str(), check(s))
 }
+
+/// A random fault schedule for any protocol (see [`crate::explore::random_scenario`]).
+pub fn random_for(base: &Scenario, b: &crate::explore::Budget, seed: u64) -> Result<Scenario, ScenarioError> {
+    fn gen<P: Protocol>(base: &Scenario, b: &crate::explore::Budget, seed: u64) -> Result<Scenario, ScenarioError> {
+        Ok(crate::explore::random_scenario::<P>(base, b, seed))
+    }
+    dispatch!(base.protocol.as_str(), gen(base, b, seed))
+}

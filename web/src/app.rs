@@ -12,7 +12,7 @@ use crate::components::node_menu::NodeMenu;
 use crate::components::topology::{falling_messages, positions, Topology, SIZE};
 use crate::i18n::{tr, Lang};
 use crate::player::{Msg, Player, Selection, Shared};
-use gloo::events::EventListener;
+use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use netsplit_core::scenario::{Action, Scenario};
 use netsplit_core::trace::TraceKind;
@@ -135,7 +135,9 @@ pub fn App(props: &AppProps) -> Html {
         let menu_open = menu_open.clone();
         let speed = player.speed;
         use_effect_with(speed, move |&speed| {
-            let listener = EventListener::new(&gloo::utils::document(), "keydown", move |e| {
+            // Not passive: Space must not scroll the page while it plays or pauses.
+            let opts = EventListenerOptions::enable_prevent_default();
+            let listener = EventListener::new_with_options(&gloo::utils::document(), "keydown", opts, move |e| {
                 let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
                 let typing = e
                     .target()

@@ -3,3 +3,4 @@
 pub mod fencing;
 pub mod generals;
 pub mod link;
+pub mod quorum;

@@ -949,3 +949,6 @@ fn storage_view(p: &FencingParams, d: &FencingDurable) -> ProtoView {
         blocked_since: None,
     }
 }
+
+#[cfg(test)]
+mod tests;

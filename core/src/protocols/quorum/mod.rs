@@ -861,3 +861,6 @@ impl Protocol for Quorum {
         c.report(w)
     }
 }
+
+#[cfg(test)]
+mod tests;

@@ -118,6 +118,7 @@ fn unfenced_storage_is_caught_breaking_ft2() {
     let r = soak::<Fencing>(&fencing_base(false), &budget(), 0..2000, THREADS, true, &no_extra::<Fencing>);
     report("fencing (unfenced)", &r);
     let f = r.first.as_ref().expect("a stale write accepted by the unfenced storage");
+    println!("  first found: seed {}: {}", f.seed, f.why);
     assert!(f.violations.iter().any(|v| v.invariant == "FT-2"), "{}", r.explain_first());
     assert!(f.violations.iter().all(|v| v.invariant == "FT-2"), "{}", r.explain_first());
 }
@@ -147,5 +148,6 @@ fn quorum_stale_read_is_found_when_r_plus_w_is_at_most_n() {
     let r = soak::<Quorum>(&quorum_base(1, 1), &budget(), 0..2000, THREADS, true, &no_extra::<Quorum>);
     report("quorum W=1 R=1 N=3", &r);
     let f = r.first.as_ref().expect("a stale read with R + W <= N");
+    println!("  first found: seed {}: {}", f.seed, f.why);
     assert!(f.violations.iter().any(|v| v.invariant == "Q-Regular"), "{}", r.explain_first());
 }

@@ -42,12 +42,32 @@ pub struct QuorumChecker {
     started_writes: BTreeMap<u64, Time>,
     /// Newest version sent in a WRITE, per key (convergence target).
     sent: BTreeMap<String, u64>,
-    reads: Vec<Value>,
-    writes: Vec<Value>,
+    reads: Vec<ReadEntry>,
+    writes: Vec<WriteEntry>,
     inversions: Vec<Value>,
 }
 
-fn push_capped(v: &mut Vec<Value>, x: Value) {
+/// A returned (or failed) read, as the report lists it.
+#[derive(Clone, Debug)]
+struct ReadEntry {
+    client: String,
+    at: Time,
+    result: Option<(String, u64)>,
+}
+
+/// A write's outcome, as the report lists it.
+#[derive(Clone, Debug)]
+struct WriteEntry {
+    client: String,
+    key: String,
+    value: String,
+    version: u64,
+    started: Option<Time>,
+    at: Time,
+    ok: bool,
+}
+
+fn push_capped<T>(v: &mut Vec<T>, x: T) {
     if v.len() < MAX_ENTRIES {
         v.push(x);
     }
@@ -71,8 +91,20 @@ impl QuorumChecker {
     /// when it was acknowledged or failed) and `readInversions` (a later read returning an older version).
     pub fn report(&self, _w: &World<'_, Quorum>) -> Map<String, Value> {
         let mut m = Map::new();
-        m.insert("reads".into(), Value::Array(self.reads.clone()));
-        m.insert("writes".into(), Value::Array(self.writes.clone()));
+        let reads = self.reads.iter().map(|r| match &r.result {
+            Some((value, version)) => {
+                json!({"client": r.client, "at": r.at, "value": parse(value), "version": version})
+            }
+            None => json!({"client": r.client, "at": r.at, "value": Value::Null, "version": Value::Null}),
+        });
+        let writes = self.writes.iter().map(|w| {
+            json!({
+                "client": w.client, "key": w.key, "value": parse(&w.value), "version": w.version,
+                "started": w.started, "at": w.at, "ok": w.ok,
+            })
+        });
+        m.insert("reads".into(), Value::Array(reads.collect()));
+        m.insert("writes".into(), Value::Array(writes.collect()));
         m.insert("readInversions".into(), Value::Array(self.inversions.clone()));
         m
     }
@@ -80,11 +112,8 @@ impl QuorumChecker {
     fn read_done(&mut self, w: &World<'_, Quorum>, op: u64, obs: &QuorumObs, out: &mut Found) {
         let QuorumObs::ReadDone { client, key, result, from, .. } = obs else { return };
         let now = w.now();
-        let entry = match result {
-            Some(r) => json!({"client": client, "at": now, "value": parse(&r.value), "version": r.version}),
-            None => json!({"client": client, "at": now, "value": Value::Null, "version": Value::Null}),
-        };
-        push_capped(&mut self.reads, entry);
+        let result_entry = result.as_ref().map(|r| (r.value.clone(), r.version));
+        push_capped(&mut self.reads, ReadEntry { client: client.clone(), at: now, result: result_entry });
         let Some(open) = self.open.remove(&op) else { return };
         let Some(r) = result else { return };
         if let Some(a) = open.acked.as_ref().filter(|a| r.version < a.version) {
@@ -152,10 +181,15 @@ impl Checker<Quorum> for QuorumChecker {
                     let started = self.started_writes.remove(op);
                     push_capped(
                         &mut self.writes,
-                        json!({
-                            "client": client, "key": key, "value": parse(value), "version": version,
-                            "started": started, "at": w.now(), "ok": ok,
-                        }),
+                        WriteEntry {
+                            client: client.clone(),
+                            key: key.clone(),
+                            value: value.clone(),
+                            version: *version,
+                            started,
+                            at: w.now(),
+                            ok: *ok,
+                        },
                     );
                     if *ok && self.acked.get(key).is_none_or(|m| *version > m.version) {
                         self.acked.insert(key.clone(), Mark { version: *version, client: client.clone(), at: w.now() });

@@ -19,7 +19,8 @@
 //!
 //! * `LS` on `ACQUIRE`: if no lease is held, or the current one has expired *by LS's clock*, grant
 //!   `token := ++counter` until `expiry := now + TTL`, persisting the grant before replying `GRANT{token, ttl}`;
-//!   otherwise reply `BUSY`. There is no release: a lease ends by expiring.
+//!   otherwise reply `BUSY`, to the current holder too. There is no renewal and no release: a lease ends by
+//!   expiring.
 //! * A **client** keeps `(token, localExpiry)` with `localExpiry = MC at the moment ACQUIRE was sent + ttl`, on its
 //!   **monotonic** clock: the lease cannot have started before the request left, so this is conservative, and the
 //!   monotonic clock is immune to skew and jumps. Its lease is valid while `MC < localExpiry`; a timer on the same

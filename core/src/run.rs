@@ -125,6 +125,8 @@ macro_rules! dispatch {
         match $name {
             "link" => $f::<Link>($($arg),*),
             "generals" => $f::<Generals>($($arg),*),
+            "fencing" => $f::<crate::protocols::fencing::Fencing>($($arg),*),
+            "quorum" => $f::<crate::protocols::quorum::Quorum>($($arg),*),
             other => Err(err("protocol", format!("protocol {other:?} is not available in this build"))),
         }
     };

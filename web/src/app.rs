@@ -9,6 +9,7 @@ use crate::components::inspector::Inspector;
 use crate::components::invariants::Invariants;
 use crate::components::network::Network;
 use crate::components::node_menu::NodeMenu;
+use crate::components::spacetime::{DiagramRef, SpaceTime};
 use crate::components::topology::{falling_messages, positions, Topology, SIZE};
 use crate::i18n::{tr, Lang};
 use crate::player::{Msg, Player, Selection, Shared};
@@ -341,6 +342,18 @@ pub fn App(props: &AppProps) -> Html {
         _ => None,
     };
 
+    // The selected trace record (an event picked in the diagram or the log), and the nodes to highlight.
+    let selected_event = match player.selected {
+        Selection::Event(i) => player.with_trace(|tr| {
+            let k = tr.partition_point(|e| e.i < i);
+            tr.get(k).filter(|e| e.i == i).cloned().map(Shared::new)
+        }),
+        _ => None,
+    };
+    let highlight = match selected_event.as_ref().and_then(|e| e.node) {
+        Some(node) => Shared::new(vec![node]),
+        None => player.highlight.clone(),
+    };
     let menu = match (player.selected, *menu_open) {
         (Selection::Node(i), true) if i < n => {
             let p = positions(n)[i];
@@ -412,20 +425,22 @@ pub fn App(props: &AppProps) -> Html {
             }
             <main class="stage">
                 <div class="cluster-wrap">
-                    <Topology snap={snap.clone()} t={t} selected={player.selected} highlight={player.highlight.clone()}
+                    <Topology snap={snap.clone()} t={t} selected={player.selected} highlight={highlight}
                               falling={falling} partition_mode={*partition_mode} on_select={on_select}
                               on_split={on_split} on_link={on_link} reduced_motion={*reduced_motion}/>
                     { for menu }
                 </div>
-                <aside class="side">
-                    <Inspector snap={snap.clone()} selected={player.selected} message_fields={message_fields} send={send.clone()}/>
-                    <Invariants invariants={player.invariants.clone()} violations={player.violations.clone()} ids={(*ids).clone()}
-                                liveness={player.liveness.clone()} send={send.clone()}/>
-                </aside>
+                <SpaceTime diagram={DiagramRef(player.diagram.clone())} version={player.version} ids={ids.0.clone()}
+                           t={t} events={player.events()} end={player.end} selected={player.selected}
+                           send={send.clone()} name={player.base.id.clone()}/>
             </main>
             <Controls playing={player.playing} t={t} end={player.end} speed={player.speed} marks={(*marks).clone()}
                       events={player.events()} send={send.clone()}/>
             <div class="lower">
+                <Inspector snap={snap.clone()} selected={player.selected} message_fields={message_fields}
+                           event={selected_event} ids={(*ids).clone()} send={send.clone()}/>
+                <Invariants invariants={player.invariants.clone()} violations={player.violations.clone()} ids={(*ids).clone()}
+                            liveness={player.liveness.clone()} send={send.clone()}/>
                 <EventLog entries={(*log_entries).clone()} ids={(*ids).clone()} send={send.clone()}/>
                 <Network net={snap.network.clone()} partition_mode={*partition_mode} on_partition_mode={toggle_partition} send={send.clone()}/>
             </div>

@@ -10,6 +10,7 @@ use netsplit_core::check::{InvariantInfo, Liveness, Violation};
 use netsplit_core::run::{load, Run};
 use netsplit_core::scenario::{Action, Scenario};
 use netsplit_core::seek::Seeker;
+use netsplit_core::spacetime::Diagram;
 use netsplit_core::trace::{TraceEvent, TraceKind};
 use netsplit_core::view::Snapshot;
 use std::cell::RefCell;
@@ -101,6 +102,8 @@ pub struct Player {
     pub notice: Option<String>,
     /// Bumped on every change of the simulation, so views can memoise on it.
     pub version: u64,
+    /// The space-time diagram of the run computed so far (grows with the trace).
+    pub diagram: Rc<RefCell<Diagram>>,
     events: u64,
 }
 
@@ -158,7 +161,9 @@ impl Player {
         let invariants = run.invariants();
         let end = s.run_until;
         let seeker = Seeker::new(run);
+        let n = s.nodes.len();
         let mut p = Player {
+            diagram: Rc::new(RefCell::new(Diagram::new(n))),
             snap: Shared::new(seeker.run().snapshot()),
             seeker: Rc::new(RefCell::new(seeker)),
             base: Shared::new(s),
@@ -202,6 +207,7 @@ impl Player {
     /// Refreshes the derived state after the simulation moved.
     fn refresh(&mut self) {
         let s = self.seeker.borrow();
+        self.update_diagram(s.trace());
         let r = s.run();
         if r.events() != self.events || r.now() != self.snap.t {
             self.events = r.events();
@@ -213,6 +219,19 @@ impl Player {
         }
         if !self.playing {
             self.liveness = Shared::new(r.liveness());
+        }
+    }
+
+    /// Extends the diagram with new trace records, or rebuilds it when the run forked or the trace was trimmed.
+    fn update_diagram(&self, trace: &[TraceEvent]) {
+        let mut d = self.diagram.borrow_mut();
+        let last = trace.last().map_or(0, |e| e.i + 1);
+        let first = trace.first().map_or(0, |e| e.i);
+        let stale = d.consumed > last || d.points.first().is_some_and(|p| p.trace < first) && d.points.len() > 200_000;
+        if stale {
+            *d = Diagram::build(trace, d.n);
+        } else if d.consumed < last {
+            d.extend(trace);
         }
     }
 

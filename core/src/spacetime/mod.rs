@@ -268,14 +268,28 @@ impl Diagram {
                             self.arrows[a].to = Some(p);
                         } else {
                             let from_point = self.arrows[a].from;
-                            self.arrows.push(Arrow { id: *id, msg, from: from_point, to: Some(p), lost: None, dst: node });
+                            self.arrows.push(Arrow {
+                                id: *id,
+                                msg,
+                                from: from_point,
+                                to: Some(p),
+                                lost: None,
+                                dst: node,
+                            });
                         }
                     }
                     None => {
                         // A copy of a message whose other copy already arrived or whose send is outside the window.
                         if let Some(a) = self.arrows.iter().rposition(|a| a.id == *id) {
                             let from_point = self.arrows[a].from;
-                            self.arrows.push(Arrow { id: *id, msg, from: from_point, to: Some(p), lost: None, dst: node });
+                            self.arrows.push(Arrow {
+                                id: *id,
+                                msg,
+                                from: from_point,
+                                to: Some(p),
+                                lost: None,
+                                dst: node,
+                            });
                         }
                     }
                 }
@@ -323,7 +337,9 @@ impl Diagram {
             TraceKind::SetClock { offset, drift } => {
                 self.mark(e, node, format!("clock skew {offset} ms, drift {drift} ppm"), "clock")
             }
-            TraceKind::Violation { invariant, detail } => self.mark(e, node, format!("{invariant}: {detail}"), "violation"),
+            TraceKind::Violation { invariant, detail } => {
+                self.mark(e, node, format!("{invariant}: {detail}"), "violation")
+            }
             _ => {}
         }
     }
@@ -422,10 +438,13 @@ mod tests {
                 "schedule":[{"at":20,"crash":"B"},{"at":50,"recover":"B"},{"at":60,"pause":{"node":"A","until":90}},
                             {"at":100,"partition":[["A"],["B"]]},{"at":150,"heal":{}}]}"#,
         );
-        assert_eq!(d.spans, vec![
-            Span { node: 1, from: 20, to: Some(50), class: "down" },
-            Span { node: 0, from: 60, to: Some(90), class: "paused" },
-        ]);
+        assert_eq!(
+            d.spans,
+            vec![
+                Span { node: 1, from: 20, to: Some(50), class: "down" },
+                Span { node: 0, from: 60, to: Some(90), class: "paused" },
+            ]
+        );
         assert_eq!(d.bands.len(), 1);
         assert_eq!((d.bands[0].from, d.bands[0].to), (100, Some(150)));
     }

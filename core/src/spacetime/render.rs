@@ -154,7 +154,14 @@ pub fn shapes(
                 continue;
             }
             let (a, z) = (g.y(b.from as f64).max(y0), g.y(to).min(y1));
-            out.push(Shape::Rect { x: 0.0, y: a, w: g.width, h: (z - a).max(1.0), class: "band".into(), title: b.text.clone() });
+            out.push(Shape::Rect {
+                x: 0.0,
+                y: a,
+                w: g.width,
+                h: (z - a).max(1.0),
+                class: "band".into(),
+                title: b.text.clone(),
+            });
         }
     }
     // Node lines, with crashes as gaps and pauses hatched.
@@ -173,7 +180,14 @@ pub fn shapes(
                     cuts.push((a, z));
                     out.push(Shape::Line { x1: x, y1: a, x2: x, y2: z, class: "st-down".into(), data: None });
                 } else {
-                    out.push(Shape::Rect { x: x - 6.0, y: a, w: 12.0, h: (z - a).max(1.0), class: "st-paused".into(), title: "paused".into() });
+                    out.push(Shape::Rect {
+                        x: x - 6.0,
+                        y: a,
+                        w: 12.0,
+                        h: (z - a).max(1.0),
+                        class: "st-paused".into(),
+                        title: "paused".into(),
+                    });
                 }
             }
         }
@@ -226,7 +240,12 @@ pub fn shapes(
             }
             out.push(Shape::Line { x1, y1, x2, y2, class, data: Some(("msg", a.id.to_string())) });
             if labels.types {
-                out.push(Shape::Text { x: (x1 + x2) / 2.0 + 4.0, y: (y1 + y2) / 2.0, text: a.msg.into(), class: "st-type".into() });
+                out.push(Shape::Text {
+                    x: (x1 + x2) / 2.0 + 4.0,
+                    y: (y1 + y2) / 2.0,
+                    text: a.msg.into(),
+                    class: "st-type".into(),
+                });
             }
         } else if let Some((node, t, reason)) = a.lost {
             // Lost: a stub towards the receiver ending in a cross, placed at the time it was lost.
@@ -235,7 +254,12 @@ pub fn shapes(
             let y2 = if order == Order::TrueTime { g.y(t as f64).max(y1 + 8.0) } else { y1 + 12.0 };
             out.push(Shape::Line { x1, y1, x2, y2, class: class + " lost", data: Some(("msg", a.id.to_string())) });
             out.push(Shape::Text { x: x2, y: y2 + 4.0, text: "✕".into(), class: "st-cross".into() });
-            out.push(Shape::Text { x: x2 + 8.0, y: y2 + 4.0, text: format!("{} {reason}", a.msg), class: "st-reason".into() });
+            out.push(Shape::Text {
+                x: x2 + 8.0,
+                y: y2 + 4.0,
+                text: format!("{} {reason}", a.msg),
+                class: "st-reason".into(),
+            });
         }
     }
     for j in visible {
@@ -304,9 +328,21 @@ pub fn shapes(
         let a = d.marks.partition_point(|m| m.t < t_from);
         for m in d.marks[a..].iter().take_while(|m| m.t <= t_to) {
             let (x, y) = (g.x(m.node), g.y(m.t as f64));
-            out.push(Shape::Rect { x: x - 3.0, y: y - 1.0, w: 6.0, h: 2.0, class: format!("st-mark {}", m.class), title: m.text.clone() });
+            out.push(Shape::Rect {
+                x: x - 3.0,
+                y: y - 1.0,
+                w: 6.0,
+                h: 2.0,
+                class: format!("st-mark {}", m.class),
+                title: m.text.clone(),
+            });
             if labels.notes && matches!(m.class, "observe" | "crash" | "recover" | "violation") {
-                out.push(Shape::Text { x: x - 7.0, y: y + 3.0, text: m.text.clone(), class: format!("st-marktext {}", m.class) });
+                out.push(Shape::Text {
+                    x: x - 7.0,
+                    y: y + 3.0,
+                    text: m.text.clone(),
+                    class: format!("st-marktext {}", m.class),
+                });
             }
         }
     }
@@ -368,14 +404,23 @@ pub fn to_svg(shapes: &[Shape], width: f64, height: f64, title: &str) -> String 
         match sh {
             Shape::Line { x1, y1, x2, y2, class, data } => {
                 let d = data.as_ref().map(|(k, v)| format!(r#" data-{k}="{}""#, esc(v))).unwrap_or_default();
-                let _ = writeln!(s, r#"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" class="{class}"{d}/>"#);
+                let _ =
+                    writeln!(s, r#"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" class="{class}"{d}/>"#);
             }
             Shape::Circle { cx, cy, r, class, data, title } => {
                 let d: String = data.iter().map(|(k, v)| format!(r#" data-{k}="{}""#, esc(v))).collect();
-                let _ = writeln!(s, r#"<circle cx="{cx:.1}" cy="{cy:.1}" r="{r}" class="{class}"{d}><title>{}</title></circle>"#, esc(title));
+                let _ = writeln!(
+                    s,
+                    r#"<circle cx="{cx:.1}" cy="{cy:.1}" r="{r}" class="{class}"{d}><title>{}</title></circle>"#,
+                    esc(title)
+                );
             }
             Shape::Rect { x, y, w, h, class, title } => {
-                let _ = writeln!(s, r#"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" class="{class}"><title>{}</title></rect>"#, esc(title));
+                let _ = writeln!(
+                    s,
+                    r#"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" class="{class}"><title>{}</title></rect>"#,
+                    esc(title)
+                );
             }
             Shape::Text { x, y, text, class } => {
                 let _ = writeln!(s, r#"<text x="{x:.1}" y="{y:.1}" class="{class}">{}</text>"#, esc(text));
@@ -399,7 +444,17 @@ mod tests {
         let d = Diagram::build(&r.take_trace(), 2);
         let g = Geometry { width: 400.0, top: 40.0, c0: 0.0, scale: 3.0, n: 2 };
         let ids = vec!["A".to_string(), "B".to_string()];
-        let sh = shapes(&d, &ids, Order::TrueTime, &g, (0.0, 200.0), (0, 200), Labels { lamport: true, ..Default::default() }, &Focus::default(), u64::MAX);
+        let sh = shapes(
+            &d,
+            &ids,
+            Order::TrueTime,
+            &g,
+            (0.0, 200.0),
+            (0, 200),
+            Labels { lamport: true, ..Default::default() },
+            &Focus::default(),
+            u64::MAX,
+        );
         let svg = to_svg(&sh, 400.0, 700.0, "NET-2");
         assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
         assert!(svg.contains("<style>") && svg.contains("marker id=\"arrow\""));
@@ -428,7 +483,17 @@ mod tests {
         assert!(d.points.len() > 5000);
         let g = Geometry { width: 400.0, top: 40.0, c0: 1000.0, scale: 10.0, n: 2 };
         let ids = vec!["A".to_string(), "B".to_string()];
-        let sh = shapes(&d, &ids, Order::TrueTime, &g, (1000.0, 1050.0), (1000, 1050), Labels::default(), &Focus::default(), u64::MAX);
+        let sh = shapes(
+            &d,
+            &ids,
+            Order::TrueTime,
+            &g,
+            (1000.0, 1050.0),
+            (1000, 1050),
+            Labels::default(),
+            &Focus::default(),
+            u64::MAX,
+        );
         let circles = sh.iter().filter(|s| matches!(s, Shape::Circle { .. })).count();
         let inside = d.points.iter().filter(|p| (1000..=1050).contains(&p.t)).count();
         assert_eq!(circles, inside, "exactly the points of the window are drawn");

@@ -151,7 +151,11 @@ pub fn EventLog(p: &EventLogProps) -> Html {
     let rows = shown.iter().map(|e| {
         let send = p.send.clone();
         let ev = e.ev;
-        let onclick = Callback::from(move |_| send.emit(Msg::SeekEvent(ev)));
+        let i = e.i;
+        let onclick = Callback::from(move |_| {
+            send.emit(Msg::SeekEvent(ev));
+            send.emit(Msg::Select(crate::player::Selection::Event(i)));
+        });
         let who = e.node.and_then(|n| p.ids.get(n).cloned()).unwrap_or_else(|| "·".into());
         html! {
             <li class={classes!("entry", kind_name(&e.kind))} onclick={onclick} data-ev={ev.to_string()}>

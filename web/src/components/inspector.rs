@@ -1,9 +1,11 @@
 //! The inspector: the selected node's full state (stable versus volatile marked) or the selected message's fields
 //! and timestamps.
 
+use crate::components::event_log::describe;
 use crate::i18n::{tr, use_lang};
 use crate::player::{Msg, Selection, Shared};
 use netsplit_core::scenario::Action;
+use netsplit_core::trace::TraceEvent;
 use netsplit_core::view::Snapshot;
 use serde_json::Value;
 use yew::prelude::*;
@@ -17,6 +19,10 @@ pub struct InspectorProps {
     pub selected: Selection,
     /// Fields of the selected message, when one is selected and in flight.
     pub message_fields: Option<Shared<Value>>,
+    /// The selected trace record, when an event is selected.
+    pub event: Option<Shared<TraceEvent>>,
+    /// Node ids.
+    pub ids: Shared<Vec<String>>,
     /// Sends a player message.
     pub send: Callback<Msg>,
 }
@@ -95,6 +101,28 @@ pub fn Inspector(p: &InspectorProps) -> Html {
                             <tr><th>{tr(lang, "insp.senderWall")}</th><td>{m.sent_wall}</td></tr>
                         </table>
                         <button id="drop-message" class="danger" onclick={drop}>{tr(lang, "insp.drop")}</button>
+                    </div>
+                }
+            }
+            None => html! { <p class="muted">{tr(lang, "insp.empty")}</p> },
+        },
+        Selection::Event(_) => match p.event.as_deref() {
+            Some(e) => {
+                let send = p.send.clone();
+                let ev = e.ev;
+                let seek = Callback::from(move |_| send.emit(Msg::SeekEvent(ev)));
+                let who = e.node.and_then(|n| p.ids.get(n).cloned()).unwrap_or_default();
+                html! {
+                    <div class="insp-event" data-trace={e.i.to_string()}>
+                        <h3>{tr(lang, "insp.event")}{format!(" #{} · {who}", e.ev)}</h3>
+                        <p>{describe(e, &p.ids)}</p>
+                        <table class="fields">
+                            <tr><th>{tr(lang, "time.now")}</th><td>{e.t}</td></tr>
+                            <tr><th>{tr(lang, "insp.lamport")}</th><td>{e.lamport}</td></tr>
+                            <tr><th>{tr(lang, "insp.vector")}</th><td>{format!("{:?}", e.vclock.as_slice())}</td></tr>
+                            <tr><th>{tr(lang, "insp.wall")}</th><td>{e.wall}</td></tr>
+                        </table>
+                        <button id="seek-event" onclick={seek}>{tr(lang, "insp.seekHere")}</button>
                     </div>
                 }
             }

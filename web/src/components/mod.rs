@@ -8,4 +8,5 @@ pub mod inspector;
 pub mod invariants;
 pub mod network;
 pub mod node_menu;
+pub mod spacetime;
 pub mod topology;

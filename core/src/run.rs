@@ -127,6 +127,7 @@ macro_rules! dispatch {
             "generals" => $f::<Generals>($($arg),*),
             "fencing" => $f::<crate::protocols::fencing::Fencing>($($arg),*),
             "quorum" => $f::<crate::protocols::quorum::Quorum>($($arg),*),
+            "lamport" => $f::<crate::protocols::lamport::Lamport>($($arg),*),
             other => Err(err("protocol", format!("protocol {other:?} is not available in this build"))),
         }
     };

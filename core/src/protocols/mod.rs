@@ -2,5 +2,6 @@
 
 pub mod fencing;
 pub mod generals;
+pub mod lamport;
 pub mod link;
 pub mod quorum;

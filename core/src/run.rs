@@ -128,6 +128,7 @@ macro_rules! dispatch {
             "fencing" => $f::<crate::protocols::fencing::Fencing>($($arg),*),
             "quorum" => $f::<crate::protocols::quorum::Quorum>($($arg),*),
             "lamport" => $f::<crate::protocols::lamport::Lamport>($($arg),*),
+            "lamport-mutex" => $f::<crate::protocols::lamport_mutex::LamportMutex>($($arg),*),
             other => Err(err("protocol", format!("protocol {other:?} is not available in this build"))),
         }
     };

@@ -3,5 +3,6 @@
 pub mod fencing;
 pub mod generals;
 pub mod lamport;
+pub mod lamport_mutex;
 pub mod link;
 pub mod quorum;

@@ -5,4 +5,5 @@ pub mod generals;
 pub mod lamport;
 pub mod lamport_mutex;
 pub mod link;
+pub mod lww;
 pub mod quorum;

@@ -207,7 +207,7 @@ impl LamportChecker {
         }
         // Happened-before from the vector: node j's events up to its number V[j] precede this one (for this node,
         // those before it). C is checked against the largest C among them.
-        for j in 0..w.n() {
+        for (j, other) in ids.iter().enumerate() {
             let k = if j == n { e.v.get(j).saturating_sub(1) } else { e.v.get(j) };
             let Some((maxc, at)) = self.hist[j].max_upto(k) else { continue };
             if maxc < c {
@@ -216,7 +216,7 @@ impl LamportChecker {
             let a = &self.events[at];
             let detail = format!(
                 "{} ({}, C={maxc}) → {} ({me}, C={c}) but C({}) ≥ C({})",
-                a.name, ids[j], e.name, a.name, e.name
+                a.name, other, e.name, a.name, e.name
             );
             out.report_nodes("LC-Clock", Some(n), vec![j, n], detail.clone());
             if (maxc, w.cluster().rank[j]) >= (c, rank) {

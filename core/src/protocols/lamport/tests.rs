@@ -19,11 +19,14 @@ fn invariants(r: &Value) -> Vec<String> {
     r["violations"].as_array().unwrap().iter().map(|v| v["invariant"].as_str().unwrap().to_string()).collect()
 }
 
+/// A row of the CLK-1 table: event, node, t, PC, C, V.
+type Row = (&'static str, &'static str, u64, i64, u64, [u32; 3]);
+
 /// protocols.md §8 CLK-1, every row of the table: event, node, t, PC, C, V.
 #[test]
 fn clk1_reproduces_the_whole_reference_table() {
     let r = run_scenario(&preset("CLK-1")).unwrap();
-    let table: &[(&str, &str, u64, i64, u64, [u32; 3])] = &[
+    let table: &[Row] = &[
         ("a", "P1", 0, 10000, 1, [1, 0, 0]),
         ("c", "P2", 5, 10505, 1, [0, 1, 0]),
         ("b", "P1", 10, 10010, 2, [2, 0, 0]),

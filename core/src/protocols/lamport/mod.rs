@@ -37,6 +37,11 @@
 //! is `j`'s event number `V[j]`, and a per-node prefix maximum of `C` answers "is any of them ≥ C?" in
 //! logarithmic time. The report lists every node's events, the total order, the concurrent pairs and the
 //! inversions.
+//!
+//! One limit of that ground truth: the kernel counts a delivery as a receive event before the handler runs. A
+//! `crashOn` hook that stops the process at the receive's first effect (persisting the counter) leaves a receipt
+//! the process never recorded and has forgotten after recovery, yet the kernel's vector keeps it, so LC-Clock may
+//! then flag the process's later events against the lost message. Plain crashes (between events) never do this.
 
 mod checker;
 #[cfg(test)]

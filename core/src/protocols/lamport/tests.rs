@@ -179,3 +179,21 @@ fn a_backward_clock_jump_inverts_two_events_of_one_process() {
     assert_eq!(r["app"]["inversions"], json!([["before", "after"]]));
     assert_eq!(r["app"]["order"], json!(["before", "after"]));
 }
+
+/// What the UI draws: the counter (durable), and the latest events with their C and PC; a crashed process shows
+/// the persisted counter and events.
+#[test]
+fn the_view_shows_the_counter_and_the_latest_events() {
+    let mut sim = Simulation::<Lamport>::new(&scenario(crash_doc(true))).unwrap();
+    sim.advance_to(15);
+    let snap = sim.snapshot();
+    let p2 = &snap.nodes[1].proto;
+    assert_eq!(p2.role, "C = 2");
+    assert!(p2.fields.iter().any(|f| f.name == "C" && f.value == "2" && f.durable));
+    let log: Vec<&str> = p2.log.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(log, vec!["x  C=1  PC=10000", "recv m1  C=2  PC=10011"]);
+    sim.advance_to(25); // crashed at 20, recovers at 30
+    let down = &sim.snapshot().nodes[1].proto;
+    assert_eq!(down.role, "down");
+    assert_eq!(down.log.len(), 2, "the persisted events survive");
+}

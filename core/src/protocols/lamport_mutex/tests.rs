@@ -168,3 +168,18 @@ fn a_request_persists_the_clock_before_broadcasting_one_timestamp() {
     assert_eq!(kinds, vec!["persist 1", "observe", "send 1 REQUEST ts=1", "send 2 REQUEST ts=1"]);
     sim.run_to_end();
 }
+
+/// What the UI draws: role (inside, waiting with the request, idle), the clock, lastSeen and the queue.
+#[test]
+fn the_view_shows_role_queue_and_last_seen() {
+    let s = doc(&["P1", "P2"], json!([{ "at": 0, "request": "P1" }, { "at": 1, "request": "P2" }]), json!([]), 100);
+    let mut sim = Simulation::<LamportMutex>::new(&s).unwrap();
+    sim.run_to_end();
+    let snap = sim.snapshot();
+    let (p1, p2) = (&snap.nodes[0].proto, &snap.nodes[1].proto);
+    assert_eq!((p1.role.as_str(), p1.class), ("in critical section", "leader"));
+    assert_eq!((p2.role.as_str(), p2.class), ("waiting, request (1,P2)", "waiting"));
+    let queue: Vec<&str> = p2.log.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(queue, vec!["(1,P1)", "(1,P2) (mine)"]);
+    assert!(p2.fields.iter().any(|f| f.name == "lastSeen" && f.value == "P1:3"));
+}

@@ -208,3 +208,14 @@ fn a_replica_recovers_its_registers_and_clock() {
     assert_eq!(r["nodes"]["n3"]["value"], 2);
     assert_eq!(r["liveness"][0]["holds"], true);
 }
+
+/// What the UI draws: the registers with their timestamps, and the decisions, discarded writes included.
+#[test]
+fn the_view_shows_registers_and_discarded_writes() {
+    let mut sim = Simulation::<Lww>::new(&preset("CLK-2")).unwrap();
+    sim.run_to_end();
+    let n1 = &sim.snapshot().nodes[0].proto;
+    assert!(n1.fields.iter().any(|f| f.name == "registers" && f.value == "x=1 (10600,n3)" && f.durable));
+    let log: Vec<&str> = n1.log.iter().map(|l| l.text.as_str()).collect();
+    assert_eq!(log, vec!["REPL x=1 (10600,n3) stored", "B: x=2 (10160,n1) DISCARDED (< (10600,n3)), acked"]);
+}

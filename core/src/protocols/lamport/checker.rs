@@ -55,9 +55,10 @@ pub struct EventRec {
 
 impl EventRec {
     /// The event as listed in the report's `events`.
-    pub fn to_json(&self, _cluster: &Cluster) -> Value {
+    pub fn to_json(&self, cluster: &Cluster) -> Value {
         let mut m = Map::new();
         m.insert("name".into(), json!(self.name));
+        m.insert("node".into(), json!(cluster.ids[self.node]));
         m.insert("t".into(), json!(self.t));
         m.insert("pc".into(), json!(self.pc));
         m.insert("lamport".into(), json!(self.c));

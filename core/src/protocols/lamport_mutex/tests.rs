@@ -1,10 +1,11 @@
 //! Lamport's mutual exclusion (§5.4): grant order, the enter rule, FIFO, crashes.
 
 use super::{LamportMutex, MutexMsg};
-use crate::protocol::{Effect, Message};
+use crate::protocol::Message;
 use crate::run::run_scenario;
 use crate::scenario::Scenario;
 use crate::sim::Simulation;
+use crate::trace::TraceKind;
 use serde_json::{json, Value};
 
 fn doc(nodes: &[&str], schedule: Value, faults: Value, until: u64) -> Scenario {
@@ -136,37 +137,20 @@ fn a_recovered_process_keeps_its_clock_forgets_the_queue_and_breaks_exclusion() 
 /// The REQUEST broadcast is one event: every copy carries the same timestamp, written to disk before it leaves.
 #[test]
 fn a_request_persists_the_clock_before_broadcasting_one_timestamp() {
-    let s = doc(&["P1", "P2", "P3"], json!([]), json!([]), 10);
+    let s = doc(&["P1", "P2", "P3"], json!([{ "at": 0, "request": "P1" }]), json!([]), 5);
     let mut sim = Simulation::<LamportMutex>::new(&s).unwrap();
-    let mut node = sim.world().node(0).unwrap().clone();
-    let mut effects = Vec::new();
-    let mut told = Vec::new();
-    let shared = sim.shared();
-    let mut rng = crate::rng::Rng::stream(0, 0);
-    let clock = crate::time::NodeClock::new(0, 0);
-    let mut cx = crate::protocol::Ctx {
-        me: 0,
-        now: 0,
-        clock: &clock,
-        rng: &mut rng,
-        cluster: &shared.cluster,
-        effects: &mut effects,
-        clients: None,
-        told: &mut told,
-    };
-    use crate::protocol::Protocol;
-    node.on_action(&mut cx, &shared.params, super::MutexAction::Request(0));
-    let kinds: Vec<String> = effects
-        .iter()
-        .map(|e| match e {
-            Effect::Persist(r) => format!("persist {}", r.0),
-            Effect::Send { to, msg } => format!("send {to} {}", msg.label()),
-            Effect::Observe(_) => "observe".into(),
-            _ => "other".into(),
+    sim.set_recording(true);
+    sim.run_to_end();
+    let steps: Vec<String> = sim
+        .take_trace()
+        .into_iter()
+        .filter_map(|e| match e.kind {
+            TraceKind::Persist { record } => Some(record),
+            TraceKind::Send { to, label, .. } => Some(format!("send {to} {label}")),
+            _ => None,
         })
         .collect();
-    assert_eq!(kinds, vec!["persist 1", "observe", "send 1 REQUEST ts=1", "send 2 REQUEST ts=1"]);
-    sim.run_to_end();
+    assert_eq!(steps, vec!["clock L=1", "send 1 REQUEST ts=1", "send 2 REQUEST ts=1"]);
 }
 
 /// What the UI draws: role (inside, waiting with the request, idle), the clock, lastSeen and the queue.

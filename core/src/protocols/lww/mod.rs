@@ -145,6 +145,8 @@ pub struct Repl {
     pub key: String,
     /// The write.
     pub cell: Cell,
+    /// Id of the replica that accepted the write (the timestamp's writer), for the inspector.
+    pub writer: String,
 }
 
 impl Message for Repl {
@@ -158,8 +160,8 @@ impl Message for Repl {
         fields([
             ("key", json!(self.key)),
             ("value", self.cell.json_value()),
-            ("ts", json!([self.cell.ts.time, self.cell.ts.rank])),
-            ("write", json!([self.cell.wid.node, self.cell.wid.seq])),
+            ("ts", json!([self.cell.ts.time, self.writer])),
+            ("write", json!(format!("{}#{}", self.writer, self.cell.wid.seq))),
         ])
     }
 }
@@ -388,9 +390,10 @@ impl Lww {
         let remember = client_max.map_or(ts, |m| m.max(ts));
         cx.tell_client(&client, remember.to_json(p));
         cx.observe(LwwObs::Ack { client, key: key.clone(), cell: cell.clone(), discarded: !kept });
+        let writer = p.ids[me].clone();
         let peers: Vec<NodeId> = cx.peers().collect();
         for q in peers {
-            cx.send(q, Repl { key: key.clone(), cell: cell.clone() });
+            cx.send(q, Repl { key: key.clone(), cell: cell.clone(), writer: writer.clone() });
         }
     }
 }

@@ -14,6 +14,7 @@ use crate::sim::World;
 use crate::time::{NodeClock, Time};
 use crate::view::ProtoView;
 use serde_json::{Map, Value};
+use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::hash::Hash;
 
@@ -134,6 +135,10 @@ impl Cluster {
     }
 }
 
+/// What the external clients of a protocol remember between their requests, by client name (JSON `null` for a
+/// client never told anything). See [`Ctx::client_memory`].
+pub type ClientMemory = BTreeMap<String, Value>;
+
 /// The handler context: the node's identity, clocks and randomness, and the effect list being built.
 pub struct Ctx<'a, P: Protocol> {
     pub(crate) me: NodeId,
@@ -142,6 +147,10 @@ pub struct Ctx<'a, P: Protocol> {
     pub(crate) rng: &'a mut Rng,
     pub(crate) cluster: &'a Cluster,
     pub(crate) effects: &'a mut Vec<Effect<P>>,
+    /// The clients' memory, in the handler of a scripted action only.
+    pub(crate) clients: Option<&'a ClientMemory>,
+    /// What the handler told clients, each with the number of effects emitted before it.
+    pub(crate) told: &'a mut Vec<(usize, String, Value)>,
 }
 
 impl<'a, P: Protocol> Ctx<'a, P> {
@@ -204,6 +213,26 @@ impl<'a, P: Protocol> Ctx<'a, P> {
     /// Reports an observation.
     pub fn observe(&mut self, o: P::Obs) {
         self.effects.push(Effect::Observe(o));
+    }
+
+    /// What the external client `name` remembers (JSON `null` until it is told something), in the handler of a
+    /// scripted action; `None` in every other handler, where no client is present.
+    ///
+    /// Clients that are not nodes (LWW's, which carry `clientMaxTs` from one replica to the next) have no handler
+    /// and no state of their own: the kernel keeps their memory for them, checkpoints it with the run and never
+    /// interprets it.
+    pub fn client_memory(&self, name: &str) -> Option<&Value> {
+        self.clients.map(|m| m.get(name).unwrap_or(&Value::Null))
+    }
+
+    /// Replies to the client `name`, which remembers `memory` from then on. Only in the handler of a scripted
+    /// action (ignored elsewhere). The reply takes its place among the effects: the client hears it once the
+    /// effects emitted before this call are applied, so a crash hook that cuts the handler short before that point
+    /// means the client never heard back.
+    pub fn tell_client(&mut self, name: &str, memory: Value) {
+        if self.clients.is_some() {
+            self.told.push((self.effects.len(), name.to_string(), memory));
+        }
     }
 }
 

@@ -127,6 +127,9 @@ macro_rules! dispatch {
             "generals" => $f::<Generals>($($arg),*),
             "fencing" => $f::<crate::protocols::fencing::Fencing>($($arg),*),
             "quorum" => $f::<crate::protocols::quorum::Quorum>($($arg),*),
+            "lamport" => $f::<crate::protocols::lamport::Lamport>($($arg),*),
+            "lamport-mutex" => $f::<crate::protocols::lamport_mutex::LamportMutex>($($arg),*),
+            "lww" => $f::<crate::protocols::lww::Lww>($($arg),*),
             other => Err(err("protocol", format!("protocol {other:?} is not available in this build"))),
         }
     };

@@ -2,5 +2,8 @@
 
 pub mod fencing;
 pub mod generals;
+pub mod lamport;
+pub mod lamport_mutex;
 pub mod link;
+pub mod lww;
 pub mod quorum;

@@ -19,7 +19,7 @@ pub use chunked::ChunkedLog;
 
 use crate::check::{Checker, Found, Liveness, Violation};
 use crate::hash::{hex, TraceHasher};
-use crate::protocol::{Cluster, Ctx, Effect, Message, NodeId, Observation, Protocol, Record, TimerName};
+use crate::protocol::{ClientMemory, Cluster, Ctx, Effect, Message, NodeId, Observation, Protocol, Record, TimerName};
 use crate::rng::{self, Rng};
 use crate::scenario::{
     describe_action, Action, CrashOn, FaultRule, HookEffect, HookPhase, NetParams, Scenario, ScenarioError, Scheduled,
@@ -238,6 +238,10 @@ pub struct Simulation<P: Protocol> {
     events: u64,
     timeline: ChunkedLog<TimelineEntry<P::Obs>>,
     effects: Vec<Effect<P>>,
+    /// What external clients remember (protocol-defined; see `Ctx::client_memory`).
+    clients: ClientMemory,
+    /// Replies to clients made by the handler being applied (reused buffer).
+    told: Vec<(usize, String, Value)>,
     found: Found,
     /// An event is being processed (its trace records belong to event `events + 1`).
     in_event: bool,
@@ -313,6 +317,8 @@ impl<P: Protocol> Simulation<P> {
             events: 0,
             timeline: ChunkedLog::default(),
             effects: Vec::new(),
+            clients: ClientMemory::new(),
+            told: Vec::new(),
             found: Found::default(),
             in_event: false,
         };
@@ -728,6 +734,7 @@ impl<P: Protocol> Simulation<P> {
         let shared = &*self.shared;
         let slot = &mut self.nodes[node];
         let mut effects = std::mem::take(&mut self.effects);
+        let mut told = std::mem::take(&mut self.told);
         let mut cx = Ctx {
             me: node,
             now: self.now,
@@ -735,6 +742,8 @@ impl<P: Protocol> Simulation<P> {
             rng: &mut slot.rng,
             cluster: &shared.cluster,
             effects: &mut effects,
+            clients: matches!(input, Input::Action(..)).then_some(&self.clients),
+            told: &mut told,
         };
         // Timer and action handlers are local events unless they send: then the sends are the events. This keeps
         // the kernel's Lamport and vector clocks identical to the Lamport module's (protocols.md §5.1).
@@ -772,9 +781,24 @@ impl<P: Protocol> Simulation<P> {
             }
             self.emit(Some(node), kind, d);
         }
-        self.apply_effects(node, &mut effects);
+        self.apply_effects(node, &mut effects, &told);
         effects.clear();
         self.effects = effects;
+        told.clear();
+        self.told = told;
+    }
+
+    /// Applies the handler's replies to clients made after the first `upto` effects (from `next` on); returns the
+    /// index of the first reply not yet applied.
+    fn tell_clients(&mut self, told: &[(usize, String, Value)], mut next: usize, upto: usize) -> usize {
+        while let Some((at, client, memory)) = told.get(next) {
+            if *at > upto {
+                break;
+            }
+            self.clients.insert(client.clone(), memory.clone());
+            next += 1;
+        }
+        next
     }
 
     fn hook_for(&self, node: NodeId, e: &Effect<P>) -> Option<usize> {
@@ -796,10 +820,15 @@ impl<P: Protocol> Simulation<P> {
         })
     }
 
-    fn apply_effects(&mut self, node: NodeId, effects: &mut Vec<Effect<P>>) {
-        for e in effects.drain(..) {
+    fn apply_effects(&mut self, node: NodeId, effects: &mut Vec<Effect<P>>, told: &[(usize, String, Value)]) {
+        let total = effects.len();
+        let mut replied = 0;
+        for (i, e) in effects.drain(..).enumerate() {
             if !self.nodes[node].up {
                 break; // a crash hook cut the handler short: the remaining effects never happen
+            }
+            if !told.is_empty() {
+                replied = self.tell_clients(told, replied, i);
             }
             let hook = if self.shared.hooks.is_empty() { None } else { self.hook_for(node, &e) };
             if let Some(h) = hook {
@@ -846,6 +875,9 @@ impl<P: Protocol> Simulation<P> {
                 self.crash(node, hook);
                 break;
             }
+        }
+        if !told.is_empty() && self.nodes[node].up {
+            self.tell_clients(told, replied, total);
         }
     }
 

@@ -2,7 +2,7 @@
 
 use crate::check::{Checker, InvariantInfo, Liveness, Violation};
 use crate::protocol::{Cluster, Protocol};
-use crate::protocols::{generals::Generals, link::Link};
+use crate::protocols::{generals::Generals, link::Link, three_pc::ThreePc, two_pc::TwoPc};
 use crate::scenario::is_protocol_action;
 use crate::scenario::read::{err, index, join, Obj};
 use crate::scenario::{Action, FaultRule, NetParams, ParamReader, Scenario, ScenarioError};
@@ -125,6 +125,8 @@ macro_rules! dispatch {
         match $name {
             "link" => $f::<Link>($($arg),*),
             "generals" => $f::<Generals>($($arg),*),
+            "2pc" => $f::<TwoPc>($($arg),*),
+            "3pc" => $f::<ThreePc>($($arg),*),
             other => Err(err("protocol", format!("protocol {other:?} is not available in this build"))),
         }
     };

@@ -2,3 +2,5 @@
 
 pub mod generals;
 pub mod link;
+pub mod three_pc;
+pub mod two_pc;

@@ -30,12 +30,19 @@ pub struct ThreePcChecker {
     crashes: u64,
     no_vote: bool,
     traffic: BTreeMap<(NodeId, NodeId, &'static str), (u64, u64)>,
+    /// Each node's state after the last event (kept for the report while it is down).
+    last_state: Vec<&'static str>,
 }
 
 impl ThreePcChecker {
     /// The decisions taken so far.
     pub fn book(&self) -> &DecisionBook {
         &self.book
+    }
+
+    /// The state node `i` was in after the last event it was up for.
+    pub fn last_state(&self, i: NodeId) -> &'static str {
+        self.last_state[i]
     }
 
     fn once(&mut self, id: &'static str, node: NodeId) -> bool {
@@ -75,6 +82,7 @@ impl Checker<ThreePc> for ThreePcChecker {
             crashes: 0,
             no_vote: false,
             traffic: BTreeMap::new(),
+            last_state: (0..w.n()).map(|i| if i == C { "IDLE" } else { "INIT" }).collect(),
         }
     }
 
@@ -185,6 +193,11 @@ impl Checker<ThreePc> for ThreePcChecker {
     }
 
     fn after_event(&mut self, w: &World<'_, ThreePc>, out: &mut Found) {
+        for i in 0..w.n() {
+            if let Some(x) = w.node(i) {
+                self.last_state[i] = x.state_name();
+            }
+        }
         if !self.nb_reported && self.book.any_commit() {
             let uncertain: Vec<NodeId> = self
                 .parts
@@ -241,7 +254,12 @@ impl Checker<ThreePc> for ThreePcChecker {
                     let s = x.state_name();
                     match s {
                         "COMMITTED" | "ABORTED" => {}
-                        "INIT" if !started => {}
+                        "INIT" => {
+                            // It never entered the protocol: AC-Termination counts it, non-blocking does not.
+                            if started {
+                                undecided.push(format!("{name} has not voted"));
+                            }
+                        }
                         "RECOVERING" => undecided.push(match x.blocked_since {
                             Some(t) => format!("{name} blocked since {t}"),
                             None => format!("{name} recovering"),
@@ -266,7 +284,7 @@ impl Checker<ThreePc> for ThreePcChecker {
             Liveness {
                 property: "3PC-NonBlocking",
                 holds: true,
-                detail: "every operational (up, not recovering) participant has decided".into(),
+                detail: "every operational participant that voted (up, not recovering) has decided".into(),
             }
         } else {
             Liveness { property: "3PC-NonBlocking", holds: false, detail: operational_undecided.join("; ") }

@@ -807,19 +807,14 @@ impl Protocol for ThreePc {
 
     fn report_node(w: &World<'_, Self>, i: NodeId, c: &ThreePcChecker) -> Map<String, Value> {
         let d = w.durable(i);
-        let (state, blocked, vote) = match w.node(i) {
-            Some(ThreePc::Coordinator(x)) => (c_state_name(x.state), x.blocked_since, None),
-            Some(ThreePc::Participant(x)) => (x.state_name(), x.blocked_since, x.vote),
-            // A crashed node: the state its stable records show.
-            None if i == C => (d.decision.map_or(if d.begun { "WAIT" } else { "IDLE" }, |x| x.state()), None, None),
-            None => (
-                d.decision.map_or(if d.yes { "UNCERTAIN" } else { "INIT" }, |x| x.state()),
-                None,
-                d.yes.then_some(true),
-            ),
+        let (blocked, vote) = match w.node(i) {
+            Some(ThreePc::Coordinator(x)) => (x.blocked_since, None),
+            Some(ThreePc::Participant(x)) => (x.blocked_since, x.vote),
+            None => (None, d.yes.then_some(true)),
         };
         let mut m = Map::new();
-        m.insert("state".into(), json!(state));
+        // A crashed node has no state left: report the one it was in when it crashed.
+        m.insert("state".into(), json!(w.node(i).map_or(c.last_state(i), |x| x.state_name())));
         m.insert("decisions".into(), json!(c.book().names(i)));
         m.insert("log".into(), json!(d.records));
         m.insert("blockedSince".into(), json!(blocked));
@@ -838,6 +833,16 @@ impl Protocol for ThreePc {
 /// Every node's stable ledger, indexed by node.
 pub(crate) fn ledgers<'a>(w: &World<'a, ThreePc>) -> Vec<Ledger<'a>> {
     (0..w.n()).map(|i| Ledger { decision: w.durable(i).decision, applied: &w.durable(i).applied }).collect()
+}
+
+impl ThreePc {
+    /// The state name (protocols.md §3.2), as in the report.
+    pub fn state_name(&self) -> &'static str {
+        match self {
+            ThreePc::Coordinator(c) => c_state_name(c.state),
+            ThreePc::Participant(x) => x.state_name(),
+        }
+    }
 }
 
 fn c_state_name(s: CState) -> &'static str {

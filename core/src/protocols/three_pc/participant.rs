@@ -429,6 +429,13 @@ impl Participant {
                 }
             }
             ThreePcMsg::DecisionReq { txid } => {
+                if self.state == PState::Init {
+                    // Not in §3.6, which only has decided processes answer: a participant that has not voted may
+                    // abort unilaterally (as on STATE_REQ, and as in 2PC's case 3′). Without this, a coordinator
+                    // that crashed right after BEGIN would recover and ask for ever.
+                    let why = format!("unilateral: asked by {from_id} before voting");
+                    self.learn(cx, Decision::Abort, why, &txid);
+                }
                 if let PState::Decided(d) = self.state {
                     cx.send(from, ThreePcMsg::Decision { txid, decision: d });
                 }

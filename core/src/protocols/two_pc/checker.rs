@@ -30,12 +30,19 @@ pub struct TwoPcChecker {
     no_vote: bool,
     /// (src, dst, type) → (sent, delivered), to tell a run without losses.
     traffic: BTreeMap<(NodeId, NodeId, &'static str), (u64, u64)>,
+    /// Each node's state after the last event (kept for the report while it is down).
+    last_state: Vec<&'static str>,
 }
 
 impl TwoPcChecker {
     /// The decisions taken so far.
     pub fn book(&self) -> &DecisionBook {
         &self.book
+    }
+
+    /// The state node `i` was in after the last event it was up for.
+    pub fn last_state(&self, i: NodeId) -> &'static str {
+        self.last_state[i]
     }
 
     fn once(&mut self, id: &'static str, node: NodeId) -> bool {
@@ -84,6 +91,7 @@ impl Checker<TwoPc> for TwoPcChecker {
             crashes: 0,
             no_vote: false,
             traffic: BTreeMap::new(),
+            last_state: (0..w.n()).map(|i| if i == TC { "IDLE" } else { "INIT" }).collect(),
         }
     }
 
@@ -190,6 +198,11 @@ impl Checker<TwoPc> for TwoPcChecker {
     }
 
     fn after_event(&mut self, w: &World<'_, TwoPc>, out: &mut Found) {
+        for i in 0..w.n() {
+            if let Some(x) = w.node(i) {
+                self.last_state[i] = x.state_name();
+            }
+        }
         if !self.app_dirty {
             return;
         }

@@ -934,31 +934,14 @@ impl Protocol for TwoPc {
 
     fn report_node(w: &World<'_, Self>, i: NodeId, c: &TwoPcChecker) -> Map<String, Value> {
         let d = w.durable(i);
-        let (state, blocked, vote) = match w.node(i) {
-            Some(TwoPc::Coordinator(x)) => (tc_state_name(x.state), None, None),
-            Some(TwoPc::Participant(x)) => (p_state_name(x.state), x.blocked_since, x.vote),
-            // A crashed node: the state its stable log implies (what it will recover into).
-            None if i == TC => (
-                if d.ended {
-                    "ENDED"
-                } else if let Some(x) = d.decision {
-                    x.state()
-                } else if d.begun {
-                    "WAIT"
-                } else {
-                    "IDLE"
-                },
-                None,
-                None,
-            ),
-            None => (
-                d.decision.map_or(if d.prepared { "PREPARED" } else { "INIT" }, |x| x.state()),
-                None,
-                d.prepared.then_some(true),
-            ),
+        let (blocked, vote) = match w.node(i) {
+            Some(TwoPc::Participant(x)) => (x.blocked_since, x.vote),
+            Some(TwoPc::Coordinator(_)) => (None, None),
+            None => (None, d.prepared.then_some(true)),
         };
         let mut m = Map::new();
-        m.insert("state".into(), json!(state));
+        // A crashed node has no state left: report the one it was in when it crashed.
+        m.insert("state".into(), json!(w.node(i).map_or(c.last_state(i), |x| x.state_name())));
         m.insert("decisions".into(), json!(c.book().names(i)));
         m.insert("log".into(), json!(d.records));
         m.insert("blockedSince".into(), json!(blocked));
@@ -978,6 +961,16 @@ impl Protocol for TwoPc {
 /// Every node's stable ledger, indexed by node.
 pub(crate) fn ledgers<'a>(w: &World<'a, TwoPc>) -> Vec<Ledger<'a>> {
     (0..w.n()).map(|i| Ledger { decision: w.durable(i).decision, applied: &w.durable(i).applied }).collect()
+}
+
+impl TwoPc {
+    /// The state name (protocols.md §2.2), as in the report.
+    pub fn state_name(&self) -> &'static str {
+        match self {
+            TwoPc::Coordinator(c) => tc_state_name(c.state),
+            TwoPc::Participant(x) => p_state_name(x.state),
+        }
+    }
 }
 
 fn tc_state_name(s: TcState) -> &'static str {

@@ -316,3 +316,68 @@ impl Checker<ThreePc> for ThreePcChecker {
         vec![nontriviality, termination, nonblocking]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! 3PC-C1 and 3PC-T1 never fire for a correct implementation: feed the checker the effects of a faulty one.
+    use super::*;
+    use crate::scenario::Scenario;
+    use crate::sim::Simulation;
+
+    /// The 3PC happy path (3PC-4) stopped at `t`.
+    fn at(t: u64) -> Simulation<ThreePc> {
+        let s = Scenario::parse(
+            r#"{"format":1,"id":"x","protocol":"3pc","nodes":["C","P1","P2","P3"],
+                "schedule":[{"at":0,"submit":{"node":"C","txid":"T1"}}],"runUntil":200}"#,
+        )
+        .unwrap();
+        let mut sim = Simulation::<ThreePc>::new(&s).unwrap();
+        sim.advance_to(t);
+        sim
+    }
+
+    fn feed(sim: &Simulation<ThreePc>, node: NodeId, e: Effect<ThreePc>) -> Vec<&'static str> {
+        let mut c = sim.checker().clone();
+        let mut out = Found::default();
+        c.on_effect(&sim.world(), node, &e, &mut out);
+        c.after_event(&sim.world(), &mut out);
+        out.list.iter().map(|v| v.invariant).collect()
+    }
+
+    #[test]
+    fn c1_flags_a_coordinator_that_aborts_after_pre_commit() {
+        let abort = || Effect::Persist(ThreePcRecord::Abort { txid: Some("T1".into()) });
+        // At t=15 no PRE_COMMIT has been sent: the coordinator may still abort.
+        assert!(feed(&at(15), C, abort()).is_empty());
+        // At t=25 it has sent PRE_COMMIT to everyone.
+        assert_eq!(feed(&at(25), C, abort()), vec!["3PC-C1"]);
+    }
+
+    #[test]
+    fn t1_flags_tr3_over_a_committable_report_or_a_committable_self() {
+        let sim = at(35); // every participant is COMMITTABLE
+        let tr3 = |reports: Vec<(&str, Reported)>| {
+            let reports = reports.into_iter().map(|(q, s)| (q.to_string(), s)).collect();
+            Effect::Observe(ThreePcObs::Rule { rule: "TR3", reports })
+        };
+        let found = feed(&sim, 1, tr3(vec![("P1", Reported::Uncertain), ("P2", Reported::Committable)]));
+        assert_eq!(found, vec!["3PC-T1"]);
+        // P1 claims to be UNCERTAIN, but the checker saw it become COMMITTABLE at t=30.
+        let found = feed(&sim, 1, tr3(vec![("P1", Reported::Uncertain)]));
+        assert_eq!(found, vec!["3PC-T1"]);
+    }
+
+    #[test]
+    fn t1_accepts_tr3_when_everyone_really_is_uncertain() {
+        let sim = at(15); // everyone voted YES, nobody is COMMITTABLE
+        let reports = vec![("P1".to_string(), Reported::Uncertain), ("P2".to_string(), Reported::Uncertain)];
+        assert!(feed(&sim, 1, Effect::Observe(ThreePcObs::Rule { rule: "TR3", reports })).is_empty());
+    }
+
+    #[test]
+    fn nb_flags_a_commit_while_a_live_participant_is_uncertain() {
+        // At t=15 every participant is UNCERTAIN: a commit now is exactly what 3PC forbids.
+        let found = feed(&at(15), C, Effect::Persist(ThreePcRecord::Commit { txid: Some("T1".into()), posting: None }));
+        assert_eq!(found, vec!["3PC-NB"]);
+    }
+}

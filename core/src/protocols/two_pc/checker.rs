@@ -267,3 +267,71 @@ impl Checker<TwoPc> for TwoPcChecker {
         vec![nontriviality, termination]
     }
 }
+
+#[cfg(test)]
+mod tests {
+    //! The invariants a correct 2PC never breaks still have to be able to fire: feed the checker the effect a
+    //! faulty coordinator or participant would emit, at a real point of a real run.
+    use super::*;
+    use crate::scenario::Scenario;
+    use crate::sim::Simulation;
+
+    /// 2PC-1 stopped at `t`.
+    fn at(t: u64) -> Simulation<TwoPc> {
+        let s = Scenario::parse(
+            r#"{"format":1,"id":"x","protocol":"2pc","nodes":["TC","K","S"],
+                "schedule":[{"at":0,"submit":{"node":"TC","txid":"T1"}}],"runUntil":200}"#,
+        )
+        .unwrap();
+        let mut sim = Simulation::<TwoPc>::new(&s).unwrap();
+        sim.advance_to(t);
+        sim
+    }
+
+    fn feed(sim: &Simulation<TwoPc>, node: NodeId, e: Effect<TwoPc>) -> Vec<&'static str> {
+        let mut c = sim.checker().clone();
+        let mut out = Found::default();
+        c.on_effect(&sim.world(), node, &e, &mut out);
+        c.after_event(&sim.world(), &mut out);
+        out.list.iter().map(|v| v.invariant).collect()
+    }
+
+    #[test]
+    fn ac_coordinator_flags_a_commit_before_the_votes_arrived() {
+        // At t=15 both YES votes are in flight: a TC committing now has not received them.
+        let sim = at(15);
+        let found = feed(&sim, TC, Effect::Persist(TwoPcRecord::Commit { txid: Some("T1".into()), posting: None }));
+        assert_eq!(found, vec!["AC-Coordinator"]);
+        // Once they are delivered, the same commit is legitimate.
+        let sim = at(21);
+        assert!(sim.first_violations().is_empty());
+        assert_eq!(sim.checker().book().names(TC), vec!["COMMIT"]);
+    }
+
+    #[test]
+    fn ac_validity_flags_a_commit_before_anyone_voted() {
+        let sim = at(5);
+        let found = feed(&sim, TC, Effect::Persist(TwoPcRecord::Commit { txid: Some("T1".into()), posting: None }));
+        assert!(found.contains(&"AC-Validity"), "{found:?}");
+    }
+
+    #[test]
+    fn wal_3_flags_an_ack_before_the_decision_is_durable() {
+        let sim = at(15);
+        let k = sim.shared().cluster.index("K").unwrap();
+        let found = feed(&sim, k, Effect::Send { to: TC, msg: TwoPcMsg::Ack { txid: "T1".into() } });
+        assert_eq!(found, vec!["WAL-3"]);
+        let answer =
+            TwoPcMsg::DecisionResp { txid: "T1".into(), state: super::super::PeerAnswer::Decided(Decision::Commit) };
+        assert_eq!(feed(&sim, k, Effect::Send { to: 2, msg: answer }), vec!["WAL-3"]);
+    }
+
+    #[test]
+    fn ac_irrevocability_and_agreement_flag_a_participant_that_changes_its_mind() {
+        let sim = at(35); // everyone committed at t=30
+        let k = sim.shared().cluster.index("K").unwrap();
+        let mut found = feed(&sim, k, Effect::Persist(TwoPcRecord::Abort { txid: Some("T1".into()) }));
+        found.sort();
+        assert_eq!(found, vec!["AC-Agreement", "AC-Irrevocability"]);
+    }
+}

@@ -2,7 +2,7 @@
 
 use crate::check::{Checker, InvariantInfo, Liveness, Violation};
 use crate::protocol::{Cluster, Protocol};
-use crate::protocols::{generals::Generals, link::Link};
+use crate::protocols::{generals::Generals, link::Link, three_pc::ThreePc, two_pc::TwoPc};
 use crate::scenario::is_protocol_action;
 use crate::scenario::read::{err, index, join, Obj};
 use crate::scenario::{Action, FaultRule, NetParams, ParamReader, Scenario, ScenarioError};
@@ -130,6 +130,8 @@ macro_rules! dispatch {
             "lamport" => $f::<crate::protocols::lamport::Lamport>($($arg),*),
             "lamport-mutex" => $f::<crate::protocols::lamport_mutex::LamportMutex>($($arg),*),
             "lww" => $f::<crate::protocols::lww::Lww>($($arg),*),
+            "2pc" => $f::<TwoPc>($($arg),*),
+            "3pc" => $f::<ThreePc>($($arg),*),
             other => Err(err("protocol", format!("protocol {other:?} is not available in this build"))),
         }
     };

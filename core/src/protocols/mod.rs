@@ -7,3 +7,5 @@ pub mod lamport_mutex;
 pub mod link;
 pub mod lww;
 pub mod quorum;
+pub mod three_pc;
+pub mod two_pc;

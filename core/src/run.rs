@@ -125,6 +125,7 @@ macro_rules! dispatch {
         match $name {
             "link" => $f::<Link>($($arg),*),
             "generals" => $f::<Generals>($($arg),*),
+            "raft" => $f::<crate::protocols::raft::Raft>($($arg),*),
             other => Err(err("protocol", format!("protocol {other:?} is not available in this build"))),
         }
     };

@@ -2,3 +2,4 @@
 
 pub mod generals;
 pub mod link;
+pub mod raft;

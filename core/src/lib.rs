@@ -35,6 +35,7 @@ pub mod run;
 pub mod scenario;
 pub mod seek;
 pub mod sim;
+pub mod spacetime;
 pub mod time;
 pub mod trace;
 pub mod view;

@@ -126,6 +126,8 @@ macro_rules! dispatch {
             "link" => $f::<Link>($($arg),*),
             "generals" => $f::<Generals>($($arg),*),
             "raft" => $f::<crate::protocols::raft::Raft>($($arg),*),
+            "fencing" => $f::<crate::protocols::fencing::Fencing>($($arg),*),
+            "quorum" => $f::<crate::protocols::quorum::Quorum>($($arg),*),
             other => Err(err("protocol", format!("protocol {other:?} is not available in this build"))),
         }
     };
@@ -201,4 +203,12 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
         Ok(())
     }
     dispatch!(s.protocol.as_str(), check(s))
+}
+
+/// A random fault schedule for any protocol (see [`crate::explore::random_scenario`]).
+pub fn random_for(base: &Scenario, b: &crate::explore::Budget, seed: u64) -> Result<Scenario, ScenarioError> {
+    fn gen<P: Protocol>(base: &Scenario, b: &crate::explore::Budget, seed: u64) -> Result<Scenario, ScenarioError> {
+        Ok(crate::explore::random_scenario::<P>(base, b, seed))
+    }
+    dispatch!(base.protocol.as_str(), gen(base, b, seed))
 }

@@ -1,7 +1,27 @@
-//! netsplit-web: the Yew front end.
+//! netsplit-web: the Yew front end. The model (`player`, `catalog`) does not import the view; components draw
+//! from immutable snapshots and send messages to the player.
+
 pub mod app;
+pub mod catalog;
+pub mod components;
+pub mod i18n;
+pub mod player;
+
+use app::{initial_scenario, AppProps};
+use i18n::Lang;
+use player::Shared;
+
+/// The language of the browser, for a first visit.
+pub fn browser_lang() -> Lang {
+    web_sys::window().and_then(|w| w.navigator().language()).map_or(Lang::En, |l| Lang::from_tag(&l))
+}
+
+/// The app's starting properties.
+pub fn start_props() -> AppProps {
+    AppProps { scenario: Shared::new(initial_scenario()), lang: browser_lang() }
+}
 
 /// Mounts the application on the page body.
 pub fn start() {
-    yew::Renderer::<app::App>::new().render();
+    yew::Renderer::<app::App>::with_props(start_props()).render();
 }

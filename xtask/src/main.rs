@@ -251,19 +251,26 @@ fn setup(needs: Needs) {
         }
     }));
     if needs.browser {
-        must(step("chromium + chromedriver", || {
+        must(step("chromium + chromedriver + CJK fonts", || {
+            // fonts-noto-cjk: the Korean UI must render in the end-to-end screenshots, not as empty boxes.
             let have = |p: &str| Path::new(p).exists();
-            if have("/usr/bin/chromium") && have("/usr/bin/chromedriver") {
+            let fonts = Path::new("/usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc").exists();
+            if have("/usr/bin/chromium") && have("/usr/bin/chromedriver") && fonts {
                 return Ok("present".into());
             }
             if !is_root() {
-                return Err("not root: run `sudo apt-get install -y chromium chromium-driver`, then retry".into());
+                return Err(
+                    "not root: run `sudo apt-get install -y chromium chromium-driver fonts-noto-cjk`, then retry"
+                        .into(),
+                );
             }
-            let install = || run(Command::new("apt-get").args(["install", "-y", "chromium", "chromium-driver"]));
+            let install = || {
+                run(Command::new("apt-get").args(["install", "-y", "chromium", "chromium-driver", "fonts-noto-cjk"]))
+            };
             if install() || (run(Command::new("apt-get").arg("update")) && install()) {
                 Ok("installed".into())
             } else {
-                Err("`apt-get install -y chromium chromium-driver` failed".into())
+                Err("`apt-get install -y chromium chromium-driver fonts-noto-cjk` failed".into())
             }
         }));
     }

@@ -340,6 +340,13 @@ impl Protocol for Link {
         }
     }
 
+    fn random_action(rng: &mut crate::rng::Rng, s: &Scenario, t: crate::time::Time) -> Option<Action> {
+        let n = s.nodes.len() as u64;
+        let node = rng.range(0, n) as NodeId;
+        let to = ((node as u64 + 1 + rng.range(0, n - 1)) % n) as NodeId;
+        Some(Action::LinkSend { node, to, payload: format!("transfer@{t}") })
+    }
+
     fn action_node(a: &(NodeId, NodeId, Payload), _p: &LinkParams) -> NodeId {
         a.0
     }

@@ -1,0 +1,437 @@
+//! Drawing the diagram: the visible window becomes a list of plain shapes, which the browser turns into live SVG
+//! and the exporter into a standalone SVG document. Only what is inside the window is produced, so a run of
+//! tens of thousands of events costs what is on screen.
+
+use super::{Diagram, Order, Point, PointKind};
+use crate::time::Time;
+use std::fmt::Write;
+
+/// Where things go on the canvas.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Geometry {
+    /// Canvas width.
+    pub width: f64,
+    /// Space above the first instant (node names).
+    pub top: f64,
+    /// Coordinate (ms, Lamport value or wall-clock ms) at the top of the window.
+    pub c0: f64,
+    /// Pixels per coordinate unit.
+    pub scale: f64,
+    /// Number of node lines.
+    pub n: usize,
+}
+
+impl Geometry {
+    /// Horizontal position of node `i`'s line.
+    pub fn x(&self, i: usize) -> f64 {
+        let margin = 40.0;
+        let w = (self.width - 2.0 * margin).max(1.0);
+        margin + (i as f64 + 0.5) * w / self.n.max(1) as f64
+    }
+
+    /// Vertical position of a coordinate.
+    pub fn y(&self, c: f64) -> f64 {
+        self.top + (c - self.c0) * self.scale
+    }
+
+    /// The coordinate at a vertical position.
+    pub fn coord_at(&self, y: f64) -> f64 {
+        self.c0 + (y - self.top) / self.scale.max(1e-12)
+    }
+}
+
+/// What to draw.
+#[derive(Clone, Debug, PartialEq)]
+pub enum Shape {
+    /// A straight line.
+    Line {
+        /// Start x.
+        x1: f64,
+        /// Start y.
+        y1: f64,
+        /// End x.
+        x2: f64,
+        /// End y.
+        y2: f64,
+        /// CSS classes.
+        class: String,
+        /// `data-*` attribute (name, value), for selection.
+        data: Option<(&'static str, String)>,
+    },
+    /// A dot.
+    Circle {
+        /// Centre x.
+        cx: f64,
+        /// Centre y.
+        cy: f64,
+        /// Radius.
+        r: f64,
+        /// CSS classes.
+        class: String,
+        /// `data-*` attributes.
+        data: Vec<(&'static str, String)>,
+        /// Tooltip.
+        title: String,
+    },
+    /// A rectangle.
+    Rect {
+        /// Left.
+        x: f64,
+        /// Top.
+        y: f64,
+        /// Width.
+        w: f64,
+        /// Height.
+        h: f64,
+        /// CSS classes.
+        class: String,
+        /// Tooltip.
+        title: String,
+    },
+    /// Text.
+    Text {
+        /// Anchor x.
+        x: f64,
+        /// Baseline y.
+        y: f64,
+        /// Content.
+        text: String,
+        /// CSS classes.
+        class: String,
+    },
+}
+
+/// Which labels to show next to events.
+#[derive(Clone, Copy, Debug, PartialEq, Default)]
+pub struct Labels {
+    /// Message types on arrows.
+    pub types: bool,
+    /// Lamport timestamps.
+    pub lamport: bool,
+    /// Vector clocks.
+    pub vector: bool,
+    /// Physical clock readings.
+    pub wall: bool,
+    /// What nodes reported (decisions, event names).
+    pub notes: bool,
+}
+
+/// Highlighting for a selected event.
+#[derive(Clone, Debug, PartialEq, Default)]
+pub struct Focus {
+    /// The selected point (index into `points`).
+    pub point: Option<usize>,
+    /// The selected message id.
+    pub message: Option<u64>,
+}
+
+fn coord_of(d: &Diagram, p: &Point, order: Order) -> f64 {
+    d.coord(p, order)
+}
+
+/// The shapes of the diagram in the coordinate window `[c_from, c_to]`. In the true-time order the window is
+/// found by binary search; the other orders scan the points whose true time lies in `[t_from, t_to]`, which the
+/// caller widens to cover the coordinate window.
+#[allow(clippy::too_many_arguments)]
+pub fn shapes(
+    d: &Diagram,
+    ids: &[String],
+    order: Order,
+    g: &Geometry,
+    (c_from, c_to): (f64, f64),
+    (t_from, t_to): (Time, Time),
+    labels: Labels,
+    focus: &Focus,
+    now_event: u64,
+) -> Vec<Shape> {
+    let mut out = Vec::new();
+    let (y0, y1) = (g.y(c_from), g.y(c_to));
+    // Partitions: shaded bands (true time only: a band is a period of the real run).
+    if order == Order::TrueTime {
+        for b in &d.bands {
+            let to = b.to.map_or(c_to, |t| t as f64);
+            if to < c_from || b.from as f64 > c_to {
+                continue;
+            }
+            let (a, z) = (g.y(b.from as f64).max(y0), g.y(to).min(y1));
+            out.push(Shape::Rect { x: 0.0, y: a, w: g.width, h: (z - a).max(1.0), class: "band".into(), title: b.text.clone() });
+        }
+    }
+    // Node lines, with crashes as gaps and pauses hatched.
+    for (i, id) in ids.iter().enumerate().take(d.n) {
+        let x = g.x(i);
+        out.push(Shape::Text { x, y: g.top - 12.0, text: id.clone(), class: "st-node".into() });
+        let mut cuts: Vec<(f64, f64)> = Vec::new();
+        if order == Order::TrueTime {
+            for s in d.spans.iter().filter(|s| s.node == i) {
+                let to = s.to.map_or(c_to, |t| t as f64);
+                if to < c_from || s.from as f64 > c_to {
+                    continue;
+                }
+                let (a, z) = (g.y(s.from as f64).max(y0), g.y(to).min(y1));
+                if s.class == "down" {
+                    cuts.push((a, z));
+                    out.push(Shape::Line { x1: x, y1: a, x2: x, y2: z, class: "st-down".into(), data: None });
+                } else {
+                    out.push(Shape::Rect { x: x - 6.0, y: a, w: 12.0, h: (z - a).max(1.0), class: "st-paused".into(), title: "paused".into() });
+                }
+            }
+        }
+        cuts.sort_by(|a, b| a.0.total_cmp(&b.0));
+        let mut from = y0;
+        for (a, z) in cuts {
+            if a > from {
+                out.push(Shape::Line { x1: x, y1: from, x2: x, y2: a, class: "st-line".into(), data: None });
+            }
+            from = from.max(z);
+        }
+        if y1 > from {
+            out.push(Shape::Line { x1: x, y1: from, x2: x, y2: y1, class: "st-line".into(), data: None });
+        }
+    }
+    let visible = d.points_between(t_from, t_to);
+    let in_window = |c: f64| c >= c_from && c <= c_to;
+    let related = |j: usize| -> &'static str {
+        match focus.point {
+            Some(i) if i == j => "selected",
+            Some(i) => match d.relation(i, j) {
+                -1 => "past",
+                1 => "future",
+                _ => "concurrent",
+            },
+            None => "",
+        }
+    };
+    // Arrows: any whose send or receive is in the time window.
+    for a in &d.arrows {
+        let from = &d.points[a.from];
+        let to = a.to.map(|k| &d.points[k]);
+        let lost_t = a.lost.map(|(_, t, _)| t);
+        let end_t = to.map(|p| p.t).or(lost_t).unwrap_or(from.t);
+        if end_t < t_from || from.t > t_to {
+            continue;
+        }
+        let (x1, y1) = (g.x(from.node), g.y(coord_of(d, from, order)));
+        let mut class = format!("st-arrow hue{}", hue(a.msg));
+        if focus.message == Some(a.id) {
+            class.push_str(" selected");
+        }
+        if from.ev > now_event {
+            class.push_str(" future-run");
+        }
+        if let Some(p) = to {
+            let (x2, y2) = (g.x(p.node), g.y(coord_of(d, p, order)));
+            if order == Order::Physical && y2 < y1 {
+                class.push_str(" inverted");
+            }
+            out.push(Shape::Line { x1, y1, x2, y2, class, data: Some(("msg", a.id.to_string())) });
+            if labels.types {
+                out.push(Shape::Text { x: (x1 + x2) / 2.0 + 4.0, y: (y1 + y2) / 2.0, text: a.msg.into(), class: "st-type".into() });
+            }
+        } else if let Some((node, t, reason)) = a.lost {
+            // Lost: a stub towards the receiver ending in a cross, placed at the time it was lost.
+            let frac = if t == from.t { 0.25 } else { 0.6 };
+            let x2 = x1 + (g.x(node) - x1) * frac;
+            let y2 = if order == Order::TrueTime { g.y(t as f64).max(y1 + 8.0) } else { y1 + 12.0 };
+            out.push(Shape::Line { x1, y1, x2, y2, class: class + " lost", data: Some(("msg", a.id.to_string())) });
+            out.push(Shape::Text { x: x2, y: y2 + 4.0, text: "✕".into(), class: "st-cross".into() });
+            out.push(Shape::Text { x: x2 + 8.0, y: y2 + 4.0, text: format!("{} {reason}", a.msg), class: "st-reason".into() });
+        }
+    }
+    for j in visible {
+        let p = &d.points[j];
+        let c = coord_of(d, p, order);
+        if !in_window(c) {
+            continue;
+        }
+        let (x, y) = (g.x(p.node), g.y(c));
+        let kind = match p.kind {
+            PointKind::Send { .. } => "send",
+            PointKind::Receive { .. } => "recv",
+            PointKind::Local => "local",
+        };
+        let mut class = format!("st-point {kind}");
+        let rel = related(j);
+        if !rel.is_empty() {
+            class.push(' ');
+            class.push_str(rel);
+        }
+        if p.ev > now_event {
+            class.push_str(" future-run");
+        }
+        let name = p.notes.first().cloned().unwrap_or_default();
+        out.push(Shape::Circle {
+            cx: x,
+            cy: y,
+            r: 4.5,
+            class,
+            data: vec![
+                ("point", j.to_string()),
+                ("lamport", p.lamport.to_string()),
+                ("t", p.t.to_string()),
+                ("node", p.node.to_string()),
+                ("name", name.clone()),
+            ],
+            title: format!(
+                "{} t={} L={} V={:?} PC={}{}",
+                ids.get(p.node).cloned().unwrap_or_default(),
+                p.t,
+                p.lamport,
+                p.vclock.as_slice(),
+                p.wall,
+                if name.is_empty() { String::new() } else { format!(" · {name}") }
+            ),
+        });
+        let mut label = Vec::new();
+        if labels.notes && !name.is_empty() {
+            label.push(name);
+        }
+        if labels.lamport {
+            label.push(format!("L{}", p.lamport));
+        }
+        if labels.vector {
+            label.push(format!("{:?}", p.vclock.as_slice()));
+        }
+        if labels.wall {
+            label.push(format!("PC {}", p.wall));
+        }
+        if !label.is_empty() {
+            out.push(Shape::Text { x: x + 7.0, y: y + 4.0, text: label.join(" "), class: "st-label".into() });
+        }
+    }
+    // Marks (annotations) in true-time order only: they have no Lamport timestamp of their own.
+    if order == Order::TrueTime {
+        let a = d.marks.partition_point(|m| m.t < t_from);
+        for m in d.marks[a..].iter().take_while(|m| m.t <= t_to) {
+            let (x, y) = (g.x(m.node), g.y(m.t as f64));
+            out.push(Shape::Rect { x: x - 3.0, y: y - 1.0, w: 6.0, h: 2.0, class: format!("st-mark {}", m.class), title: m.text.clone() });
+            if labels.notes && matches!(m.class, "observe" | "crash" | "recover" | "violation") {
+                out.push(Shape::Text { x: x - 7.0, y: y + 3.0, text: m.text.clone(), class: format!("st-marktext {}", m.class) });
+            }
+        }
+    }
+    out
+}
+
+/// A stable colour index for a message type (the same as the cluster view's).
+pub fn hue(kind: &str) -> u32 {
+    kind.bytes().fold(7u32, |h, b| h.wrapping_mul(31).wrapping_add(b as u32)) % 8
+}
+
+fn esc(s: &str) -> String {
+    s.replace('&', "&amp;").replace('<', "&lt;").replace('>', "&gt;").replace('"', "&quot;")
+}
+
+/// Styles embedded in exported files (light theme, self-contained).
+pub const EXPORT_STYLE: &str = "
+text { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans KR', sans-serif; font-size: 11px; fill: #0f172a; }
+.st-node { font-weight: 700; font-size: 13px; text-anchor: middle; }
+.st-line { stroke: #94a3b8; stroke-width: 2; }
+.st-down { stroke: #dc2626; stroke-width: 2; stroke-dasharray: 2 5; }
+.st-paused { fill: url(#hatch); stroke: #d97706; }
+.band { fill: rgba(220, 38, 38, .08); }
+.st-arrow { stroke-width: 1.6; marker-end: url(#arrow); }
+.st-arrow.lost { marker-end: none; stroke-dasharray: 4 3; }
+.st-arrow.inverted { stroke-width: 2.5; }
+.st-cross { fill: #dc2626; font-weight: 700; text-anchor: middle; }
+.st-reason { fill: #dc2626; font-size: 9px; }
+.st-type { font-size: 9px; fill: #475569; }
+.st-point { fill: #0f172a; }
+.st-point.local { fill: #fff; stroke: #0f172a; stroke-width: 1.5; }
+.st-point.selected { fill: #f59e0b; }
+.st-point.past { fill: #2563eb; }
+.st-point.future { fill: #16a34a; }
+.st-point.concurrent { opacity: .3; }
+.st-label { font-size: 10px; fill: #334155; }
+.st-mark { fill: #64748b; }
+.st-mark.violation, .st-marktext.violation, .st-mark.crash, .st-marktext.crash { fill: #dc2626; }
+.st-marktext { font-size: 9px; text-anchor: end; fill: #15803d; }
+.hue0 { stroke: #2563eb; } .hue1 { stroke: #db2777; } .hue2 { stroke: #059669; } .hue3 { stroke: #d97706; }
+.hue4 { stroke: #7c3aed; } .hue5 { stroke: #0891b2; } .hue6 { stroke: #65a30d; } .hue7 { stroke: #e11d48; }
+";
+
+/// A standalone SVG document of the shapes, with its styles embedded (for blog posts).
+pub fn to_svg(shapes: &[Shape], width: f64, height: f64, title: &str) -> String {
+    let mut s = String::new();
+    let _ = write!(
+        s,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" width="{width:.0}" height="{height:.0}" viewBox="0 0 {width:.0} {height:.0}">
+<title>{}</title>
+<style>{EXPORT_STYLE}</style>
+<defs><marker id="arrow" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse"><path d="M0 0 L10 5 L0 10 z" fill="#475569"/></marker>
+<pattern id="hatch" width="6" height="6" patternUnits="userSpaceOnUse" patternTransform="rotate(45)"><line x1="0" y1="0" x2="0" y2="6" stroke="#d97706" stroke-width="2"/></pattern></defs>
+<rect width="100%" height="100%" fill="#ffffff"/>
+"##,
+        esc(title)
+    );
+    for sh in shapes {
+        match sh {
+            Shape::Line { x1, y1, x2, y2, class, data } => {
+                let d = data.as_ref().map(|(k, v)| format!(r#" data-{k}="{}""#, esc(v))).unwrap_or_default();
+                let _ = writeln!(s, r#"<line x1="{x1:.1}" y1="{y1:.1}" x2="{x2:.1}" y2="{y2:.1}" class="{class}"{d}/>"#);
+            }
+            Shape::Circle { cx, cy, r, class, data, title } => {
+                let d: String = data.iter().map(|(k, v)| format!(r#" data-{k}="{}""#, esc(v))).collect();
+                let _ = writeln!(s, r#"<circle cx="{cx:.1}" cy="{cy:.1}" r="{r}" class="{class}"{d}><title>{}</title></circle>"#, esc(title));
+            }
+            Shape::Rect { x, y, w, h, class, title } => {
+                let _ = writeln!(s, r#"<rect x="{x:.1}" y="{y:.1}" width="{w:.1}" height="{h:.1}" class="{class}"><title>{}</title></rect>"#, esc(title));
+            }
+            Shape::Text { x, y, text, class } => {
+                let _ = writeln!(s, r#"<text x="{x:.1}" y="{y:.1}" class="{class}">{}</text>"#, esc(text));
+            }
+        }
+    }
+    s.push_str("</svg>\n");
+    s
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::run::load_str;
+
+    #[test]
+    fn the_exported_svg_is_standalone_and_has_the_arrows() {
+        let mut r = load_str(include_str!("../../scenarios/NET-2.json")).unwrap();
+        r.set_recording(true);
+        r.run_to_end();
+        let d = Diagram::build(&r.take_trace(), 2);
+        let g = Geometry { width: 400.0, top: 40.0, c0: 0.0, scale: 3.0, n: 2 };
+        let ids = vec!["A".to_string(), "B".to_string()];
+        let sh = shapes(&d, &ids, Order::TrueTime, &g, (0.0, 200.0), (0, 200), Labels { lamport: true, ..Default::default() }, &Focus::default(), u64::MAX);
+        let svg = to_svg(&sh, 400.0, 700.0, "NET-2");
+        assert!(svg.starts_with("<svg xmlns=\"http://www.w3.org/2000/svg\""));
+        assert!(svg.contains("<style>") && svg.contains("marker id=\"arrow\""));
+        assert_eq!(svg.matches("class=\"st-arrow").count(), d.arrows.len());
+        assert!(svg.contains("✕"), "lost messages end in a cross");
+        assert_eq!(svg.matches("<circle").count(), d.points.len());
+        assert!(svg.trim_end().ends_with("</svg>"));
+    }
+
+    #[test]
+    fn geometry_round_trips_coordinates() {
+        let g = Geometry { width: 500.0, top: 30.0, c0: 100.0, scale: 2.5, n: 3 };
+        assert!((g.coord_at(g.y(140.0)) - 140.0).abs() < 1e-9);
+        assert!(g.x(0) < g.x(1) && g.x(1) < g.x(2));
+    }
+
+    #[test]
+    fn only_the_window_is_drawn() {
+        let mut r = load_str(
+            r#"{"format":1,"id":"w","protocol":"link","nodes":["A","B"],"params":{"sendEvery":2},"runUntil":5000}"#,
+        )
+        .unwrap();
+        r.set_recording(true);
+        r.run_to_end();
+        let d = Diagram::build(&r.take_trace(), 2);
+        assert!(d.points.len() > 5000);
+        let g = Geometry { width: 400.0, top: 40.0, c0: 1000.0, scale: 10.0, n: 2 };
+        let ids = vec!["A".to_string(), "B".to_string()];
+        let sh = shapes(&d, &ids, Order::TrueTime, &g, (1000.0, 1050.0), (1000, 1050), Labels::default(), &Focus::default(), u64::MAX);
+        let circles = sh.iter().filter(|s| matches!(s, Shape::Circle { .. })).count();
+        let inside = d.points.iter().filter(|p| (1000..=1050).contains(&p.t)).count();
+        assert_eq!(circles, inside, "exactly the points of the window are drawn");
+        assert!(circles * 50 < d.points.len(), "{circles} of {}", d.points.len());
+    }
+}

@@ -1,0 +1,11 @@
+//! The app's components.
+
+pub mod controls;
+pub mod event_log;
+pub mod help;
+pub mod icons;
+pub mod inspector;
+pub mod invariants;
+pub mod network;
+pub mod node_menu;
+pub mod topology;

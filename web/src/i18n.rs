@@ -1,0 +1,158 @@
+//! The UI's strings in English and Korean.
+//!
+//! Every visible string goes through [`tr`] with a key from [`STRINGS`]; a test walks the table to make sure no
+//! entry lacks a translation. Korean uses the terms Korean readers of DDIA and Database Internals know
+//! (합의, 분할, 리더 선출, 2단계 커밋, …).
+
+use yew::prelude::*;
+
+/// A UI language.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Lang {
+    /// English.
+    #[default]
+    En,
+    /// Korean.
+    Ko,
+}
+
+impl Lang {
+    /// The language code (`en`, `ko`).
+    pub fn code(self) -> &'static str {
+        match self {
+            Lang::En => "en",
+            Lang::Ko => "ko",
+        }
+    }
+
+    /// Parses a language code or a browser language tag (`ko-KR` → Korean); anything else is English.
+    pub fn from_tag(tag: &str) -> Lang {
+        if tag.to_ascii_lowercase().starts_with("ko") {
+            Lang::Ko
+        } else {
+            Lang::En
+        }
+    }
+}
+
+/// (key, English, Korean).
+pub static STRINGS: &[(&str, &str, &str)] = &[
+    ("app.tagline", "A laboratory for distributed protocols", "분산 프로토콜 실험실"),
+    ("app.title", "netsplit", "netsplit"),
+    ("act.acquire", "Acquire the lock", "잠금 획득"),
+    ("act.client", "Client request", "클라이언트 요청"),
+    ("act.crash", "Crash", "장애(크래시)"),
+    ("act.fencedWrite", "Write now", "지금 쓰기"),
+    ("act.linkSend", "Send", "보내기"),
+    ("act.local", "Local event", "로컬 이벤트"),
+    ("act.pause", "Pause for", "일시 정지:"),
+    ("act.prepareWrite", "Check lease, then write", "리스 확인 후 쓰기"),
+    ("act.read", "Read", "읽기"),
+    ("act.recover", "Recover", "복구"),
+    ("act.release", "Release", "해제"),
+    ("act.request", "Request the resource", "자원 요청"),
+    ("act.send", "Send a message to", "메시지 보내기:"),
+    ("act.submit", "Submit a transaction", "트랜잭션 제출"),
+    ("act.timeout", "Force election timeout", "선거 타임아웃 강제"),
+    ("act.write", "Write", "쓰기"),
+    ("clock.drift", "Drift (ppm)", "드리프트 (ppm)"),
+    ("clock.jump", "Jump the wall clock by", "벽시계 점프:"),
+    ("clock.skew", "Skew (ms)", "시계 오차 (ms)"),
+    ("clock.title", "Clock", "시계"),
+    ("ctl.help", "Keyboard shortcuts", "단축키"),
+    ("ctl.newRun", "New random run", "새 무작위 실행"),
+    ("ctl.nodes", "Nodes", "노드 수"),
+    ("ctl.pause", "Pause", "일시정지"),
+    ("ctl.play", "Play", "재생"),
+    ("ctl.preset", "Scenario", "시나리오"),
+    ("ctl.protocol", "Protocol", "프로토콜"),
+    ("ctl.sandbox", "Sandbox (free play)", "샌드박스 (자유 실험)"),
+    ("ctl.seed", "Seed", "시드"),
+    ("ctl.speed", "Speed", "속도"),
+    ("ctl.stepBack", "Step back", "한 단계 뒤로"),
+    ("ctl.stepForward", "Step forward", "한 단계 앞으로"),
+    ("ctl.theme", "Theme", "테마"),
+    ("ctl.timeline", "Timeline", "타임라인"),
+    ("ctl.lang", "Language", "언어"),
+    ("help.arrows", "← / →: step back / forward one event", "← / →: 이벤트 하나 뒤로 / 앞으로"),
+    ("help.click", "Click a node for its menu, a message to inspect or drop it", "노드를 누르면 메뉴, 메시지를 누르면 검사·삭제"),
+    ("help.close", "Close", "닫기"),
+    ("help.escape", "Esc: close menus, leave partition mode", "Esc: 메뉴 닫기, 분할 모드 나가기"),
+    ("help.partition", "P: partition mode (drag a line across the cluster to split it; click a link to cut it, Shift-click for one direction)", "P: 분할 모드 (클러스터를 가로지르는 선을 그려 나누기; 링크를 누르면 끊기, Shift+클릭은 한 방향만)"),
+    ("help.space", "Space: play / pause", "스페이스: 재생 / 일시정지"),
+    ("help.speed", "+ / −: faster / slower", "+ / −: 빠르게 / 느리게"),
+    ("help.title", "Keyboard and mouse", "키보드와 마우스"),
+    ("insp.durable", "stable storage (survives a crash)", "안정 저장소 (크래시 후에도 유지)"),
+    ("insp.armed", "armed", "설정"),
+    ("insp.drift", "drift", "드리프트"),
+    ("insp.fires", "fires", "만료"),
+    ("insp.lamport", "Lamport clock", "램포트 시계"),
+    ("insp.lamportVector", "Lamport / vector clock", "램포트 / 벡터 시계"),
+    ("insp.mono", "monotonic clock", "단조 시계"),
+    ("insp.senderWall", "sender's wall clock at send", "보낼 때 송신자의 벽시계"),
+    ("insp.skew", "skew", "오차"),
+    ("insp.vector", "vector clock", "벡터 시계"),
+    ("insp.wall", "wall clock", "벽시계"),
+    ("insp.drop", "Drop this message", "이 메시지 버리기"),
+    ("insp.empty", "Select a node or a message to inspect it.", "노드나 메시지를 선택하면 자세히 볼 수 있습니다."),
+    ("insp.fields", "Fields", "필드"),
+    ("insp.inflight", "in flight", "전송 중"),
+    ("insp.log", "Log / stable records", "로그 / 안정 기록"),
+    ("insp.message", "Message", "메시지"),
+    ("insp.node", "Node", "노드"),
+    ("insp.timers", "Timers", "타이머"),
+    ("insp.stableTag", "stable", "안정"),
+    ("insp.title", "Inspector", "검사기"),
+    ("insp.volatile", "volatile (lost on a crash)", "휘발성 (크래시 시 사라짐)"),
+    ("insp.volatileTag", "volatile", "휘발"),
+    ("inv.holds", "holds", "성립"),
+    ("inv.jump", "Jump to violation", "위반 지점으로 이동"),
+    ("inv.liveness", "Liveness at the playhead", "현재 시점의 활성(liveness)"),
+    ("inv.title", "Invariants", "불변식"),
+    ("inv.violated", "violated", "위반"),
+    ("log.all", "all", "전체"),
+    ("log.kind", "Kind", "종류"),
+    ("log.node", "Node", "노드"),
+    ("log.title", "Event log", "이벤트 로그"),
+    ("net.apply", "Apply", "적용"),
+    ("net.duplicate", "Duplicate", "중복"),
+    ("net.heal", "Heal all links", "모든 링크 복구"),
+    ("net.jitter", "Jitter (ms)", "지터 (ms)"),
+    ("net.latency", "Latency (ms)", "지연 (ms)"),
+    ("net.loss", "Loss", "손실"),
+    ("net.partitionMode", "Partition mode", "분할 모드"),
+    ("net.partitionHint", "Drag a line across the cluster to split it, or click a link to cut it (Shift: one way).", "클러스터를 가로지르는 선을 그려 나누거나, 링크를 눌러 끊으세요 (Shift: 한 방향)."),
+    ("net.title", "Network", "네트워크"),
+    ("node.blocked", "blocked since", "차단됨, 시작:"),
+    ("node.down", "down", "다운"),
+    ("node.paused", "paused until", "일시정지, 재개:"),
+    ("notice.dismiss", "Dismiss", "닫기"),
+    ("proto.2pc", "Two-Phase Commit (2PC)", "2단계 커밋 (2PC)"),
+    ("proto.3pc", "Three-Phase Commit (3PC)", "3단계 커밋 (3PC)"),
+    ("proto.fencing", "Fencing tokens", "펜싱 토큰"),
+    ("proto.generals", "Two generals", "두 장군 문제"),
+    ("proto.lamport", "Lamport clocks", "램포트 시계"),
+    ("proto.lamport-mutex", "Lamport mutual exclusion", "램포트 상호 배제"),
+    ("proto.link", "Reliable links", "신뢰성 있는 링크"),
+    ("proto.lww", "Last write wins (clock skew)", "최종 쓰기 승리 (시계 오차)"),
+    ("proto.quorum", "Quorum reads and writes", "쿼럼 읽기와 쓰기"),
+    ("proto.raft", "Raft consensus", "Raft 합의"),
+    ("time.now", "t", "t"),
+];
+
+/// Looks a key up; unknown keys are returned as they are (and caught by the tests).
+pub fn tr(lang: Lang, key: &'static str) -> &'static str {
+    match STRINGS.iter().find(|(k, _, _)| *k == key) {
+        Some((_, en, ko)) => match lang {
+            Lang::En => en,
+            Lang::Ko => ko,
+        },
+        None => key,
+    }
+}
+
+/// The language in use, from the context the app provides.
+#[hook]
+pub fn use_lang() -> Lang {
+    use_context::<Lang>().unwrap_or_default()
+}

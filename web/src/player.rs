@@ -1,0 +1,355 @@
+//! The player: owns the simulation (through a [`Seeker`]) and the playback state. It is the only place that
+//! mutates the simulation; components read immutable snapshots and send [`Msg`]s.
+//!
+//! Time: the playhead `t` is true time in (fractional) milliseconds. The simulation is kept at `floor(t) + 1`:
+//! every event up to and including the current millisecond has happened, so a message disappears exactly when it
+//! reaches its destination, and a viewer action taken now lands at the next millisecond of the scenario, where a
+//! replay puts it too.
+
+use netsplit_core::check::{InvariantInfo, Liveness, Violation};
+use netsplit_core::run::{load, Run};
+use netsplit_core::scenario::{Action, Scenario};
+use netsplit_core::seek::Seeker;
+use netsplit_core::trace::{TraceEvent, TraceKind};
+use netsplit_core::view::Snapshot;
+use std::cell::RefCell;
+use std::rc::Rc;
+use yew::Reducible;
+
+/// An `Rc` compared by pointer, so that props holding big immutable values compare in O(1).
+#[derive(Debug)]
+pub struct Shared<T>(pub Rc<T>);
+
+impl<T> Clone for Shared<T> {
+    fn clone(&self) -> Self {
+        Shared(self.0.clone())
+    }
+}
+
+impl<T> PartialEq for Shared<T> {
+    fn eq(&self, o: &Self) -> bool {
+        Rc::ptr_eq(&self.0, &o.0)
+    }
+}
+
+impl<T> std::ops::Deref for Shared<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.0
+    }
+}
+
+impl<T> Shared<T> {
+    /// Wraps a value.
+    pub fn new(v: T) -> Self {
+        Shared(Rc::new(v))
+    }
+}
+
+/// What is selected, in every view at once.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
+pub enum Selection {
+    /// Nothing.
+    #[default]
+    None,
+    /// A node.
+    Node(usize),
+    /// A message, by trace id.
+    Message(u64),
+    /// A trace record, by its index in the trace.
+    Event(u64),
+}
+
+/// Slowest playback speed (simulated ms per wall ms).
+pub const MIN_SPEED: f64 = 0.001;
+/// Fastest playback speed: real time.
+pub const MAX_SPEED: f64 = 1.0;
+/// RaftScope's default.
+pub const DEFAULT_SPEED: f64 = 0.01;
+/// Longest wall-clock step a frame may take (a backgrounded tab must not jump minutes ahead).
+const MAX_FRAME_MS: f64 = 100.0;
+/// Most events one frame may process before the playhead waits for the simulation.
+const MAX_EVENTS_PER_FRAME: u64 = 50_000;
+
+/// Playback state.
+#[derive(Clone)]
+pub struct Player {
+    seeker: Rc<RefCell<Seeker>>,
+    /// The scenario as loaded (before viewer actions).
+    pub base: Shared<Scenario>,
+    /// Everything on screen at the playhead.
+    pub snap: Shared<Snapshot>,
+    /// Playhead: true time in ms.
+    pub t: f64,
+    /// End of the run.
+    pub end: u64,
+    /// Playing or paused.
+    pub playing: bool,
+    /// Simulated ms per wall ms.
+    pub speed: f64,
+    /// The current selection.
+    pub selected: Selection,
+    /// The protocol's invariants.
+    pub invariants: Shared<Vec<InvariantInfo>>,
+    /// First violation of each invariant at the playhead.
+    pub violations: Shared<Vec<Violation>>,
+    /// Liveness at the playhead (evaluated when paused).
+    pub liveness: Shared<Vec<Liveness>>,
+    /// Nodes to highlight (those involved in the violation jumped to).
+    pub highlight: Shared<Vec<usize>>,
+    /// A message for the viewer (bad input, ignored action).
+    pub notice: Option<String>,
+    /// Bumped on every change of the simulation, so views can memoise on it.
+    pub version: u64,
+    events: u64,
+}
+
+impl PartialEq for Player {
+    fn eq(&self, o: &Self) -> bool {
+        self.version == o.version
+            && self.t == o.t
+            && self.playing == o.playing
+            && self.speed == o.speed
+            && self.selected == o.selected
+            && self.notice == o.notice
+            && self.highlight == o.highlight
+    }
+}
+
+/// Something the viewer (or the clock) asks of the player.
+#[derive(Clone, Debug)]
+pub enum Msg {
+    /// Load a scenario (replacing the run).
+    Load(Box<Scenario>),
+    /// An animation frame: `ms` of wall time passed.
+    Frame(f64),
+    /// Start playing.
+    Play,
+    /// Pause.
+    Pause,
+    /// Play or pause.
+    Toggle,
+    /// Process exactly the next event.
+    StepForward,
+    /// Go back exactly one event.
+    StepBack,
+    /// Move the playhead to a true time.
+    Seek(f64),
+    /// Move the playhead to just after event number `n`.
+    SeekEvent(u64),
+    /// Change speed.
+    Speed(f64),
+    /// Select something.
+    Select(Selection),
+    /// The viewer acts: the action is scheduled at the playhead (forking the run if in the past).
+    Act(Box<Action>),
+    /// Jump to the first violation of an invariant.
+    JumpToViolation(&'static str),
+    /// Show a notice.
+    Notice(String),
+    /// Hide the notice.
+    DismissNotice,
+}
+
+impl Player {
+    /// A player for a scenario, paused at t = 0.
+    pub fn new(s: Scenario) -> Result<Self, String> {
+        let run = load(&s).map_err(|e| e.to_string())?;
+        let invariants = run.invariants();
+        let end = s.run_until;
+        let seeker = Seeker::new(run);
+        let mut p = Player {
+            snap: Shared::new(seeker.run().snapshot()),
+            seeker: Rc::new(RefCell::new(seeker)),
+            base: Shared::new(s),
+            t: 0.0,
+            end,
+            playing: false,
+            speed: DEFAULT_SPEED,
+            selected: Selection::None,
+            invariants: Shared::new(invariants),
+            violations: Shared::new(Vec::new()),
+            liveness: Shared::new(Vec::new()),
+            highlight: Shared::new(Vec::new()),
+            notice: None,
+            version: 0,
+            events: 0,
+        };
+        p.sync_to(0.0);
+        Ok(p)
+    }
+
+    /// Read access to the simulation at the playhead.
+    pub fn with_run<R>(&self, f: impl FnOnce(&dyn Run) -> R) -> R {
+        f(self.seeker.borrow().run())
+    }
+
+    /// Read access to the recorded trace (up to the furthest point computed).
+    pub fn with_trace<R>(&self, f: impl FnOnce(&[TraceEvent]) -> R) -> R {
+        f(self.seeker.borrow().trace())
+    }
+
+    /// Events processed at the playhead.
+    pub fn events(&self) -> u64 {
+        self.events
+    }
+
+    /// The scenario including the viewer's actions: what a share link or a download contains.
+    pub fn scenario(&self) -> Scenario {
+        self.seeker.borrow().scenario()
+    }
+
+    /// Refreshes the derived state after the simulation moved.
+    fn refresh(&mut self) {
+        let s = self.seeker.borrow();
+        let r = s.run();
+        if r.events() != self.events || r.now() != self.snap.t {
+            self.events = r.events();
+            self.snap = Shared::new(r.snapshot());
+            if r.first_violations().len() != self.violations.len() {
+                self.violations = Shared::new(r.first_violations().to_vec());
+            }
+            self.version += 1;
+        }
+        if !self.playing {
+            self.liveness = Shared::new(r.liveness());
+        }
+    }
+
+    /// Brings the simulation to the playhead `t`: every event up to `floor(t)` processed.
+    fn sync_to(&mut self, t: f64) {
+        let target = t.max(0.0).floor() as u64 + 1;
+        self.seeker.borrow_mut().seek(target.min(self.end + 1));
+        self.t = t.clamp(0.0, self.end as f64);
+        self.refresh();
+    }
+
+    fn frame(&mut self, wall_ms: f64) {
+        if !self.playing {
+            return;
+        }
+        let want = (self.t + wall_ms.clamp(0.0, MAX_FRAME_MS) * self.speed).min(self.end as f64);
+        let target = want.floor() as u64 + 1;
+        let mut s = self.seeker.borrow_mut();
+        let start = s.events();
+        // Bounded work per frame: if the simulation cannot keep up, the playhead waits for it.
+        let mut behind = false;
+        while s.run().next_time().is_some_and(|n| n < target) {
+            if s.events() - start >= MAX_EVENTS_PER_FRAME {
+                behind = true;
+                break;
+            }
+            s.step();
+        }
+        let t = if behind { s.now() as f64 } else { want };
+        drop(s);
+        if behind {
+            self.t = t;
+        } else {
+            self.sync_to(t);
+        }
+        if self.t >= self.end as f64 {
+            self.playing = false;
+        }
+        self.refresh();
+    }
+
+    fn act(&mut self, a: Action) {
+        let at = self.seeker.borrow_mut().inject(a);
+        // Process the action (it lands at the next millisecond), so its effect is on screen at once.
+        self.seeker.borrow_mut().seek(at + 1);
+        self.t = self.t.max(at as f64);
+        self.refresh();
+    }
+
+    fn jump_to(&mut self, id: &'static str) {
+        let found = self.with_trace(|tr| {
+            tr.iter().find_map(|e| match &e.kind {
+                TraceKind::Violation { invariant, .. } if *invariant == id => Some((e.ev, e.t)),
+                _ => None,
+            })
+        });
+        let Some((ev, t)) = found else {
+            self.notice = Some(format!("{id}: no violation in the part of the run computed so far"));
+            return;
+        };
+        self.playing = false;
+        self.seeker.borrow_mut().seek_events(ev);
+        self.t = t as f64;
+        self.refresh();
+        let nodes = self.violations.iter().find(|v| v.invariant == id).map(|v| v.nodes.clone()).unwrap_or_default();
+        self.highlight = Shared::new(nodes);
+    }
+}
+
+impl Reducible for Player {
+    type Action = Msg;
+
+    fn reduce(self: Rc<Self>, msg: Msg) -> Rc<Self> {
+        let mut p = (*self).clone();
+        match msg {
+            Msg::Load(s) => match Player::new(*s) {
+                Ok(mut fresh) => {
+                    fresh.speed = p.speed;
+                    return Rc::new(fresh);
+                }
+                Err(e) => p.notice = Some(e),
+            },
+            Msg::Frame(ms) => {
+                if !p.playing {
+                    return self;
+                }
+                p.frame(ms);
+            }
+            Msg::Play => {
+                if p.t >= p.end as f64 {
+                    p.sync_to(0.0);
+                }
+                p.playing = true;
+            }
+            Msg::Pause => {
+                p.playing = false;
+                p.refresh();
+            }
+            Msg::Toggle => {
+                return Player::reduce(self, if p.playing { Msg::Pause } else { Msg::Play });
+            }
+            Msg::StepForward => {
+                p.playing = false;
+                let stepped = {
+                    let mut s = p.seeker.borrow_mut();
+                    let ok = s.run().next_time().is_some_and(|t| t <= p.end) && s.step();
+                    ok.then(|| s.now())
+                };
+                if let Some(now) = stepped {
+                    p.t = now as f64;
+                }
+                p.refresh();
+            }
+            Msg::StepBack => {
+                p.playing = false;
+                let ev = p.events.saturating_sub(1);
+                p.seeker.borrow_mut().seek_events(ev);
+                p.t = p.seeker.borrow().now() as f64;
+                p.refresh();
+            }
+            Msg::Seek(t) => p.sync_to(t),
+            Msg::SeekEvent(ev) => {
+                p.playing = false;
+                p.seeker.borrow_mut().seek_events(ev);
+                p.t = p.seeker.borrow().now() as f64;
+                p.refresh();
+            }
+            Msg::Speed(s) => p.speed = s.clamp(MIN_SPEED, MAX_SPEED),
+            Msg::Select(s) => {
+                p.selected = s;
+                p.highlight = Shared::new(Vec::new());
+            }
+            Msg::Act(a) => p.act(*a),
+            Msg::JumpToViolation(id) => p.jump_to(id),
+            Msg::Notice(n) => p.notice = Some(n),
+            Msg::DismissNotice => p.notice = None,
+        }
+        Rc::new(p)
+    }
+}

@@ -1,0 +1,28 @@
+//! The string table: every key unique and translated; browser language tags pick the language.
+#![cfg(target_arch = "wasm32")]
+
+use netsplit_web::i18n::{tr, Lang, STRINGS};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+#[wasm_bindgen_test]
+fn every_key_is_unique_and_translated() {
+    let mut keys: Vec<&str> = STRINGS.iter().map(|e| e.0).collect();
+    keys.sort_unstable();
+    let n = keys.len();
+    keys.dedup();
+    assert_eq!(keys.len(), n, "duplicate keys");
+    for (k, en, ko) in STRINGS {
+        assert!(!en.is_empty() && !ko.is_empty(), "{k} lacks a translation");
+        assert_eq!(tr(Lang::En, k), *en);
+        assert_eq!(tr(Lang::Ko, k), *ko);
+    }
+}
+
+#[wasm_bindgen_test]
+fn browser_tags_pick_the_language() {
+    assert_eq!(Lang::from_tag("ko-KR"), Lang::Ko);
+    assert_eq!(Lang::from_tag("en-US"), Lang::En);
+    assert_eq!(Lang::from_tag("fr"), Lang::En);
+}

@@ -1,0 +1,103 @@
+//! The player reducer: playback, stepping, seeking, acting in the past, jumping to violations.
+#![cfg(target_arch = "wasm32")]
+
+use netsplit_core::scenario::Action;
+use netsplit_web::catalog;
+use netsplit_web::player::{Msg, Player, Selection};
+use std::rc::Rc;
+use wasm_bindgen_test::*;
+use yew::Reducible;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+fn player(id: &str) -> Rc<Player> {
+    Rc::new(Player::new(catalog::preset(id).unwrap()).unwrap())
+}
+
+fn send(p: Rc<Player>, m: Msg) -> Rc<Player> {
+    p.reduce(m)
+}
+
+#[wasm_bindgen_test]
+fn frames_advance_the_playhead_by_wall_time_times_speed() {
+    let mut p = send(player("NET-2"), Msg::Speed(0.01));
+    p = send(p, Msg::Play);
+    for _ in 0..10 {
+        p = send(p, Msg::Frame(100.0)); // 100 ms of wall time at 1/100×: 1 ms of simulated time each
+    }
+    assert!((p.t - 10.0).abs() < 1e-9, "{}", p.t);
+    p = send(p, Msg::Pause);
+    let t = p.t;
+    p = send(p, Msg::Frame(1000.0));
+    assert_eq!(p.t, t, "a paused player does not move");
+}
+
+#[wasm_bindgen_test]
+fn a_frame_never_jumps_more_than_its_bound() {
+    let mut p = send(player("NET-2"), Msg::Speed(1.0));
+    p = send(p, Msg::Play);
+    p = send(p, Msg::Frame(60_000.0)); // a backgrounded tab
+    assert!(p.t <= 100.0, "{}", p.t);
+}
+
+#[wasm_bindgen_test]
+fn stepping_forward_then_back_restores_the_same_screen() {
+    let mut p = player("NET-2");
+    p = send(p, Msg::Seek(35.0));
+    p = send(p, Msg::StepForward);
+    let before = (p.snap.0.as_ref().clone(), p.events(), p.t);
+    p = send(p, Msg::StepForward);
+    assert_eq!(p.events(), before.1 + 1);
+    p = send(p, Msg::StepBack);
+    assert_eq!((p.snap.0.as_ref().clone(), p.events(), p.t), before);
+}
+
+#[wasm_bindgen_test]
+fn seeking_back_and_forward_gives_the_same_screen() {
+    let mut p = player("NET-2-nodedup");
+    p = send(p, Msg::Seek(72.0));
+    let at72 = p.snap.0.as_ref().clone();
+    p = send(p, Msg::Seek(150.0));
+    p = send(p, Msg::Seek(5.0));
+    p = send(p, Msg::Seek(72.0));
+    assert_eq!(*p.snap.0, at72);
+}
+
+#[wasm_bindgen_test]
+fn acting_in_the_past_forks_the_run() {
+    let mut p = player("NET-2");
+    p = send(p, Msg::Seek(200.0));
+    assert_eq!(p.scenario().schedule.len(), 1);
+    p = send(p, Msg::Seek(20.0));
+    p = send(p, Msg::Act(Box::new(Action::Crash(1))));
+    let s = p.scenario();
+    assert_eq!(s.schedule.len(), 2, "the action is part of the scenario now");
+    assert_eq!(s.schedule[1].at, 21);
+    p = send(p, Msg::Seek(200.0));
+    assert!(!p.snap.nodes[1].up, "B stays down in the forked run");
+}
+
+#[wasm_bindgen_test]
+fn jumping_to_a_violation_lands_on_it_and_highlights_the_nodes() {
+    let mut p = player("NET-2-nodedup");
+    p = send(p, Msg::Seek(200.0));
+    assert_eq!(p.violations.len(), 1);
+    p = send(p, Msg::Seek(10.0));
+    assert!(p.violations.is_empty(), "at t=10 nothing has broken yet");
+    p = send(p, Msg::JumpToViolation("PL-NoDup"));
+    assert_eq!(p.t, 70.0);
+    assert_eq!(p.violations[0].invariant, "PL-NoDup");
+    assert_eq!(*p.highlight.0, vec![1]);
+    p = send(p, Msg::Select(Selection::Node(0)));
+    assert!(p.highlight.is_empty());
+}
+
+#[wasm_bindgen_test]
+fn bad_scenarios_leave_a_notice_and_keep_the_run() {
+    let mut p = player("NET-2");
+    let mut bad = catalog::preset("NET-2").unwrap();
+    bad.protocol = "no-such".into();
+    p = send(p, Msg::Load(Box::new(bad)));
+    assert!(p.notice.is_some());
+    assert_eq!(p.base.id, "NET-2");
+}

@@ -171,13 +171,13 @@ impl RaftChecker {
         self.recent_acks.iter().copied().find(|&a| a >= t)
     }
 
-    pub(super) fn report_app(&self) -> Map<String, Value> {
+    pub(super) fn report_app(&self, w: &World<'_, Raft>) -> Map<String, Value> {
         let tag = |c: &Option<ClientTag>| c.as_ref().map_or(Value::Null, |t| json!(t.to_string()));
         let acks: Vec<Value> = self
             .acks
             .iter()
             .map(|a| {
-                json!({"at": a.at, "node": a.node, "cmd": &*a.cmd, "client": tag(&a.client),
+                json!({"at": a.at, "node": w.id(a.node), "cmd": &*a.cmd, "client": tag(&a.client),
                        "result": a.result, "cached": a.cached})
             })
             .collect();
@@ -185,7 +185,7 @@ impl RaftChecker {
             .rejects
             .iter()
             .map(|r| {
-                json!({"at": r.at, "node": r.node, "cmd": &*r.cmd, "client": tag(&r.client),
+                json!({"at": r.at, "node": w.id(r.node), "cmd": &*r.cmd, "client": tag(&r.client),
                        "hint": r.hint.as_deref()})
             })
             .collect();

@@ -38,6 +38,13 @@
 //! executes each once (§4.7; a scripted command is tagged by writing `"x=1@alice#1"`, see [`client`]). The checker
 //! ([`checker`]) evaluates every invariant of §4.11 incrementally after every event, crashed servers' persisted logs
 //! included.
+//!
+//! **Parameters** (names as in protocols.md): `heartbeat` (H, default 50), `electionTimeoutMin` (T, 150),
+//! `electionTimeout` (pinned: ms, `null` for never, or a list, for every node or per node; nodes left out draw from
+//! `[T, 2T)`), `preVote`, `checkQuorum`, `noopOnElection`, `buggyCommitPreviousTerm`, `persistVotedFor` (default
+//! true), `truncateOnMatch` (every toggle may also be given per node), `maxEntriesPerAppend` (`null` = unlimited),
+//! `"preset": "raftscope"` (RaftScope's timings and latency; explicit parameters still win), and the modelled
+//! client `clientEvery`, `clientNode`, `clientRetry` (see [`client`]). 1 to 9 servers.
 
 pub mod checker;
 pub mod client;
@@ -267,8 +274,8 @@ impl Protocol for Raft {
         m
     }
 
-    fn report_app(_w: &World<'_, Self>, c: &RaftChecker) -> Map<String, Value> {
-        c.report_app()
+    fn report_app(w: &World<'_, Self>, c: &RaftChecker) -> Map<String, Value> {
+        c.report_app(w)
     }
 }
 

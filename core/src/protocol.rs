@@ -145,6 +145,7 @@ pub struct Ctx<'a, P: Protocol> {
     pub(crate) now: Time,
     pub(crate) clock: &'a NodeClock,
     pub(crate) rng: &'a mut Rng,
+    pub(crate) sim_counter: &'a mut u64,
     pub(crate) cluster: &'a Cluster,
     pub(crate) effects: &'a mut Vec<Effect<P>>,
     /// The clients' memory, in the handler of a scripted action only.
@@ -188,6 +189,13 @@ impl<'a, P: Protocol> Ctx<'a, P> {
     /// The node's own random stream.
     pub fn rng(&mut self) -> &mut Rng {
         self.rng
+    }
+
+    /// A per-node counter that the simulator keeps across crashes, starting at 0. It is not stable storage and
+    /// models nothing inside the node: it is simulator bookkeeping that a crash must not reset, such as the number
+    /// of elections a Raft node has started, which picks its pinned election timeout (protocols.md §4.1).
+    pub fn sim_counter(&mut self) -> &mut u64 {
+        self.sim_counter
     }
 
     /// Writes a record to stable storage.

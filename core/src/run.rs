@@ -125,6 +125,7 @@ macro_rules! dispatch {
         match $name {
             "link" => $f::<Link>($($arg),*),
             "generals" => $f::<Generals>($($arg),*),
+            "raft" => $f::<crate::protocols::raft::Raft>($($arg),*),
             "fencing" => $f::<crate::protocols::fencing::Fencing>($($arg),*),
             "quorum" => $f::<crate::protocols::quorum::Quorum>($($arg),*),
             "lamport" => $f::<crate::protocols::lamport::Lamport>($($arg),*),

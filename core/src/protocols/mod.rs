@@ -7,5 +7,6 @@ pub mod lamport_mutex;
 pub mod link;
 pub mod lww;
 pub mod quorum;
+pub mod raft;
 pub mod three_pc;
 pub mod two_pc;

@@ -77,6 +77,8 @@ pub struct Slot<P: Protocol> {
     lamport: u64,
     vclock: VClock,
     rng: Rng,
+    /// Simulator bookkeeping that survives crashes (see [`Ctx::sim_counter`]).
+    sim_counter: u64,
 }
 
 /// A message in the network with the kernel's envelope.
@@ -288,6 +290,7 @@ impl<P: Protocol> Simulation<P> {
                     lamport: 0,
                     vclock: VClock::new(n),
                     rng: Rng::stream(s.seed, rng::node_stream(i)),
+                    sim_counter: 0,
                 }
             })
             .collect::<Vec<_>>();
@@ -740,6 +743,7 @@ impl<P: Protocol> Simulation<P> {
             now: self.now,
             clock: &slot.clock,
             rng: &mut slot.rng,
+            sim_counter: &mut slot.sim_counter,
             cluster: &shared.cluster,
             effects: &mut effects,
             clients: matches!(input, Input::Action(..)).then_some(&self.clients),

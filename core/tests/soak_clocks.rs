@@ -6,9 +6,8 @@
 //!   process inside a receive handler, before anything is persisted, leaves the kernel's vector clock (the ground
 //!   truth) counting a receipt the process has forgotten, and LC-Clock then compares later events with it.
 //! * Lamport's mutual exclusion never breaks ME-Exclusion or ME-Order on reliable FIFO links without crashes, and
-//!   never deadlocks (a request left waiting means some process holds the resource); reordering breaks exclusion.
-//!   Pauses are left out of the FIFO soak: the kernel re-queues deliveries deferred by a pause that is extended
-//!   while they wait behind later ones, which reorders a link.
+//!   never deadlocks (a request left waiting means some process holds the resource), pauses included (a pause
+//!   defers a process's deliveries but keeps their order); reordering breaks exclusion.
 //! * LWW loses a causally later write in physical mode under skew and never in Lamport mode.
 
 use netsplit_core::explore::{soak, Budget, FaultKind};
@@ -16,8 +15,8 @@ use netsplit_core::protocols::{lamport::Lamport, lamport_mutex::LamportMutex, lw
 use netsplit_core::scenario::Scenario;
 use netsplit_core::sim::Simulation;
 
-/// Faults that keep links reliable and FIFO: no drop, delay, duplicate, cut, partition (or pause, see above).
-const CLOCKS: [FaultKind; 3] = [FaultKind::Clock, FaultKind::Client, FaultKind::Client];
+/// Faults that keep links reliable and FIFO: no drop, delay, duplicate, cut or partition.
+const CLOCKS: [FaultKind; 4] = [FaultKind::Clock, FaultKind::Client, FaultKind::Client, FaultKind::Pause];
 
 fn base(protocol: &str, nodes: &[&str], params: &str, until: u64) -> Scenario {
     let nodes: Vec<String> = nodes.iter().map(|n| format!("{n:?}")).collect();

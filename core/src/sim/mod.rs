@@ -34,9 +34,8 @@ use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
 
-/// Class of events deferred by a pause. They are re-queued at the pause's end, in the order they came due (so
-/// their original relative order is kept), after the scripted actions of that instant.
-const DEFERRED: u8 = 1;
+/// A timer whose expiry is waiting in a paused node's deferred list (it has no queue entry of its own).
+const DEFERRED_TIMER: u64 = u64::MAX;
 
 /// Most distinct violations kept per run (the first of each invariant is always kept).
 const MAX_VIOLATIONS: usize = 256;
@@ -79,6 +78,8 @@ pub struct Slot<P: Protocol> {
     rng: Rng,
     /// Simulator bookkeeping that survives crashes (see [`Ctx::sim_counter`]).
     sim_counter: u64,
+    /// Inputs that came due while the node was paused, in the order they came due (protocols.md §1.3).
+    deferred: Vec<EvKind<P>>,
 }
 
 /// A message in the network with the kernel's envelope.
@@ -114,7 +115,12 @@ pub struct Envelope<M> {
 enum EvKind<P: Protocol> {
     Action(Box<Action>),
     Deliver(Envelope<P::Msg>),
-    Timer { node: NodeId, timer: P::Timer },
+    Timer {
+        node: NodeId,
+        timer: P::Timer,
+    },
+    /// A pause ends: the node's deferred inputs are handled, in order, before anything else due at that instant.
+    Resume(NodeId),
 }
 
 struct Event<P: Protocol> {
@@ -291,6 +297,7 @@ impl<P: Protocol> Simulation<P> {
                     vclock: VClock::new(n),
                     rng: Rng::stream(s.seed, rng::node_stream(i)),
                     sim_counter: 0,
+                    deferred: Vec::new(),
                 }
             })
             .collect::<Vec<_>>();
@@ -529,6 +536,10 @@ impl<P: Protocol> Simulation<P> {
             EvKind::Action(a) => self.action(*a),
             EvKind::Deliver(env) => self.deliver(env),
             EvKind::Timer { node, timer } => self.timer(node, timer, ev.seq),
+            EvKind::Resume(node) => {
+                self.resume(node);
+                false
+            }
         }
     }
 
@@ -566,7 +577,13 @@ impl<P: Protocol> Simulation<P> {
                     self.ignored(Some(node), format!("pause {} until {until}", ids[node]));
                 } else {
                     let s = &mut self.nodes[node];
+                    let resume_pending = s.paused_until > self.now;
                     s.paused_until = s.paused_until.max(until);
+                    let at = s.paused_until;
+                    // An extended pause reschedules its own resumption when the first one comes due.
+                    if !resume_pending {
+                        self.push(at, 0, EvKind::Resume(node));
+                    }
                     self.emit(Some(node), TraceKind::Pause { until }, 0);
                 }
             }
@@ -598,8 +615,7 @@ impl<P: Protocol> Simulation<P> {
                     let what = describe_action(&other, ids);
                     self.ignored(Some(node), format!("{what} (node is down)"));
                 } else if self.nodes[node].paused_until > self.now {
-                    let until = self.nodes[node].paused_until;
-                    self.push(until, DEFERRED, EvKind::Action(Box::new(other)));
+                    self.nodes[node].deferred.push(EvKind::Action(Box::new(other)));
                     return false;
                 } else {
                     let what = if self.recording { describe_action(&other, ids) } else { String::new() };
@@ -610,10 +626,40 @@ impl<P: Protocol> Simulation<P> {
         true
     }
 
+    /// Ends a pause: re-queues the deferred inputs now, in the order they came due, ahead of everything else due
+    /// at this instant (scripted actions aside); or waits again if the pause was extended.
+    fn resume(&mut self, node: NodeId) {
+        let s = &mut self.nodes[node];
+        if !s.up {
+            return;
+        }
+        if s.paused_until > self.now {
+            let at = s.paused_until;
+            self.push(at, 0, EvKind::Resume(node));
+            return;
+        }
+        let deferred = std::mem::take(&mut s.deferred);
+        for k in deferred {
+            let timer = if let EvKind::Timer { timer, .. } = &k { Some(timer.clone()) } else { None };
+            let seq = self.push(self.now, 0, k);
+            if let Some(t) = timer {
+                if let Some(e) = self.nodes[node].timers.get_mut(&t) {
+                    e.seq = seq;
+                }
+            }
+        }
+    }
+
     fn drop_in_flight(&mut self, id: u64) {
-        let removed: Vec<(NodeId, NodeId, &'static str, Time)> = self
-            .queue
-            .remove_where(|e| matches!(e, EvKind::Deliver(env) if env.id == id))
+        let mut gone = self.queue.remove_where(|e| matches!(e, EvKind::Deliver(env) if env.id == id));
+        for s in &mut self.nodes {
+            let (drop, keep): (Vec<_>, Vec<_>) = std::mem::take(&mut s.deferred)
+                .into_iter()
+                .partition(|e| matches!(e, EvKind::Deliver(env) if env.id == id));
+            s.deferred = keep;
+            gone.extend(drop);
+        }
+        let removed: Vec<(NodeId, NodeId, &'static str, Time)> = gone
             .into_iter()
             .filter_map(|e| match e {
                 EvKind::Deliver(env) => Some((env.src, env.dst, env.msg.kind(), env.sent_at)),
@@ -632,7 +678,7 @@ impl<P: Protocol> Simulation<P> {
         let now = self.now;
         let entries: Vec<(P::Timer, TimerEntry)> =
             self.nodes[node].timers.iter().map(|(k, v)| (k.clone(), *v)).collect();
-        for (t, e) in entries {
+        for (t, e) in entries.into_iter().filter(|(_, e)| e.seq != DEFERRED_TIMER) {
             let deadline = self.nodes[node].clock.first_time_mc_reaches(now, e.mc_target);
             if deadline != e.deadline {
                 let seq = self.push(deadline, 2, EvKind::Timer { node, timer: t.clone() });
@@ -652,6 +698,13 @@ impl<P: Protocol> Simulation<P> {
         s.proto = None;
         s.timers.clear();
         s.paused_until = 0;
+        // Messages that waited out the pause are lost with the node; its deferred timers and actions are void.
+        for k in std::mem::take(&mut s.deferred) {
+            if let EvKind::Deliver(env) = k {
+                let (id, from, msg, sent_at) = (env.id, env.src, env.msg.kind(), env.sent_at);
+                self.emit(None, TraceKind::Drop { id, from, to: n, msg, reason: DropReason::DstDown, sent_at }, 0);
+            }
+        }
         let hook = hook.map(|h| if self.recording { describe_hook(&self.shared.hooks[h]) } else { String::new() });
         self.emit(Some(n), TraceKind::Crash { hook }, 0);
         self.timeline_push(Some(n), "crash", Map::new());
@@ -696,7 +749,7 @@ impl<P: Protocol> Simulation<P> {
             self.emit(None, TraceKind::Defer { id: env.id, until }, 0);
             let mut env = env;
             env.deliver_at = until;
-            self.push(until, DEFERRED, EvKind::Deliver(env));
+            self.nodes[dst].deferred.push(EvKind::Deliver(env));
             return false;
         }
         let s = &mut self.nodes[dst];
@@ -720,11 +773,11 @@ impl<P: Protocol> Simulation<P> {
         }
         if s.paused_until > self.now {
             let until = s.paused_until;
-            let new_seq = self.push(until, DEFERRED, EvKind::Timer { node, timer: timer.clone() });
-            if let Some(e) = self.nodes[node].timers.get_mut(&timer) {
+            if let Some(e) = s.timers.get_mut(&timer) {
                 e.deadline = until;
-                e.seq = new_seq;
+                e.seq = DEFERRED_TIMER;
             }
+            s.deferred.push(EvKind::Timer { node, timer });
             return false;
         }
         s.timers.remove(&timer);
@@ -1055,6 +1108,7 @@ impl<P: Protocol> Simulation<P> {
         let mut messages: Vec<MessageView> = self
             .queue
             .iter()
+            .chain(self.nodes.iter().flat_map(|s| s.deferred.iter()))
             .filter_map(|e| match e {
                 EvKind::Deliver(env) => Some(MessageView {
                     id: env.id,
@@ -1088,7 +1142,7 @@ impl<P: Protocol> Simulation<P> {
 
     /// The fields of the in-flight message with this id (for the inspector).
     pub fn message_fields(&self, id: u64) -> Option<Value> {
-        self.queue.iter().find_map(|e| match e {
+        self.queue.iter().chain(self.nodes.iter().flat_map(|s| s.deferred.iter())).find_map(|e| match e {
             EvKind::Deliver(env) if env.id == id => Some(env.msg.fields()),
             _ => None,
         })

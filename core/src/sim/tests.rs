@@ -469,3 +469,47 @@ fn snapshots_interpolate_from_send_and_delivery_times() {
     assert_eq!((m.src, m.dst, m.sent_at, m.deliver_at, m.kind), (0, 1, 3, 13, "PING"));
     assert_eq!(sim.message_fields(m.id), Some(json!({"n": 0})));
 }
+
+#[test]
+fn a_pause_keeps_a_link_fifo_when_it_is_extended_or_ends_as_a_message_arrives() {
+    // Extended while messages wait: m1 (due 10) waits for the first end at 20, m2 (due 15) comes due after the
+    // extension to 40; both are handled at 40, m1 first.
+    let s = scenario(
+        2,
+        vec![
+            (0, Action::Pause { node: 1, until: 20 }),
+            (0, cmd(0, 1, "ping")),
+            (5, cmd(0, 1, "note:x ping")),
+            (12, Action::Pause { node: 1, until: 40 }),
+        ],
+        vec![],
+    );
+    assert_eq!(log(&run(&s), 1), vec!["40:ping0 from 0", "40:ping1 from 0"]);
+    // A message arriving exactly when the pause ends comes after the one that waited.
+    let s = scenario(
+        2,
+        vec![(0, Action::Pause { node: 1, until: 15 }), (0, cmd(0, 1, "ping")), (5, cmd(0, 1, "note:x ping"))],
+        vec![],
+    );
+    assert_eq!(log(&run(&s), 1), vec!["15:ping0 from 0", "15:ping1 from 0"]);
+}
+
+#[test]
+fn a_node_crashing_while_paused_loses_what_waited_for_it() {
+    let s = scenario(
+        2,
+        vec![
+            (0, Action::Pause { node: 1, until: 100 }),
+            (0, cmd(0, 1, "ping")),
+            (50, Action::Crash(1)),
+            (60, Action::Recover(1)),
+        ],
+        vec![],
+    );
+    let mut sim = Simulation::<Probe>::new(&s).unwrap();
+    sim.set_recording(true);
+    sim.run_to_end();
+    let trace = sim.take_trace();
+    assert!(trace.iter().any(|e| e.t == 50 && matches!(e.kind, TraceKind::Drop { reason: DropReason::DstDown, .. })));
+    assert_eq!(log(&sim, 1), Vec::<String>::new(), "nothing is delivered after recovery, and no stale resume fires");
+}

@@ -4,6 +4,7 @@
 pub mod app;
 pub mod catalog;
 pub mod components;
+pub mod guide;
 pub mod i18n;
 pub mod player;
 

@@ -283,7 +283,7 @@ pub fn shapes(
         if p.ev > now_event {
             class.push_str(" future-run");
         }
-        let name = p.notes.first().cloned().unwrap_or_default();
+        let name = p.notes.first().or(p.cause.as_ref()).cloned().unwrap_or_default();
         out.push(Shape::Circle {
             cx: x,
             cy: y,

@@ -78,6 +78,8 @@ pub struct Launch {
     pub theme: String,
     /// Embed mode.
     pub embed: Option<Embed>,
+    /// Start playing at once (`?autoplay=1`, in embeds and in the full app).
+    pub autoplay: bool,
     /// The selection (`node:3`, `msg:12`, `event:40`).
     pub selection: Option<String>,
     /// A problem with the address, shown to the viewer.
@@ -154,7 +156,8 @@ pub fn parse(search: &str, hash: &str, remembered: Option<Lang>, browser: Lang) 
         t = e.start.min(scenario.run_until as f64);
     }
     let selection = setting("sel");
-    Launch { scenario, t, lang, views, speed, theme, embed, selection, notice }
+    let autoplay = get("autoplay").is_some_and(|v| v != "0" && v != "false");
+    Launch { scenario, t, lang, views, speed, theme, embed, autoplay, selection, notice }
 }
 
 /// The share payload for the current screen.

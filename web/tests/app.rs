@@ -26,6 +26,7 @@ async fn mount(preset: &str, lang: Lang) -> Element {
         speed: None,
         theme: "auto".into(),
         embed: None,
+        autoplay: false,
         selection: None,
         notice: None,
     };

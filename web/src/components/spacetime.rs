@@ -19,6 +19,8 @@ const WIDTH: f64 = 520.0;
 /// Height of the visible window.
 const HEIGHT: f64 = 620.0;
 const TOP: f64 = 36.0;
+/// Most events drawn at once while following the playhead.
+const MAX_DRAWN: usize = 400;
 
 /// The diagram, shared with the player (mutated in place as the trace grows; `version` says when).
 #[derive(Clone)]
@@ -119,6 +121,18 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
         }
     };
     let head = if head.is_nan() { 0.0 } else { head };
+    // When following a dense run in true time, zoom in so that at most MAX_DRAWN events are on screen: the
+    // panel stays readable and its cost per frame bounded whatever the run.
+    let scale_now = if *follow && ord == Order::TrueTime {
+        let done = d.points.partition_point(|q| q.ev <= p.events);
+        let back = done.saturating_sub(MAX_DRAWN);
+        match d.points.get(back) {
+            Some(q) if done - back == MAX_DRAWN && head > q.t as f64 => scale_now.max((HEIGHT - TOP) * 0.7 / (head - q.t as f64)),
+            _ => scale_now,
+        }
+    } else {
+        scale_now
+    };
     let span = (HEIGHT - TOP) / scale_now;
     let c0 = if !*follow {
         *top

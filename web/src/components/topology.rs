@@ -264,6 +264,8 @@ pub fn Topology(props: &TopologyProps) -> Html {
         }
     }
 
+    // With many messages in flight, labels would cover the drawing: show them only while there are few.
+    let labelled = snap.messages.len() <= 60;
     let messages: Vec<Html> = snap
         .messages
         .iter()
@@ -296,7 +298,9 @@ pub fn Topology(props: &TopologyProps) -> Html {
                    aria-label={format!("{} {} → {}", m.label, snap.nodes[m.src].id, snap.nodes[m.dst].id)}>
                     <circle class="hit" cx={f1(p.x)} cy={f1(p.y)} r="14"/>
                     { shape }
-                    <text x={f1(p.x)} y={f1(p.y - 12.0)}>{format!("{}{}", m.label, delayed.unwrap_or_default())}</text>
+                    if labelled || selected {
+                        <text x={f1(p.x)} y={f1(p.y - 12.0)}>{format!("{}{}", m.label, delayed.unwrap_or_default())}</text>
+                    }
                 </g>
             }
         })

@@ -44,11 +44,12 @@ const GENERALS: Chapter = Chapter {
         Step {
             text: Text {
                 en: "B got M1 at t=10 and answered with M2; A confirmed that answer with M3, which reached B at t=30. \
-                     The rule at dawn: A attacks only if it received M2, B only if it received both M1 and M3. Each \
-                     message is an acknowledgement because its sender cannot otherwise know the previous one arrived.",
+                     The rule at dawn: A attacks only if it received M2, B only if it received both M1 and M3. Every \
+                     message after M1 is an acknowledgement, because its sender cannot otherwise know that the \
+                     previous one arrived.",
                 ko: "B는 t=10에 M1을 받고 M2로 답했고, A는 그 답을 다시 M3로 확인했으며 M3는 t=30에 B에 도착했습니다. \
-                     새벽의 규칙: A는 M2를 받았을 때만, B는 M1과 M3를 모두 받았을 때만 공격합니다. 메시지마다 확인이 \
-                     필요한 까닭은, 보낸 쪽이 앞 메시지가 도착했는지 달리 알 길이 없기 때문입니다.",
+                     새벽의 규칙: A는 M2를 받았을 때만, B는 M1과 M3를 모두 받았을 때만 공격합니다. M1 다음의 메시지는 \
+                     모두 확인 메시지입니다. 보낸 쪽은 앞 메시지가 도착했는지 달리 알 길이 없기 때문입니다.",
             },
             scenario: "NET-1-nolose",
             until: 35,
@@ -997,9 +998,8 @@ const RAFT_PARTITIONS: Chapter = Chapter {
             text: Text {
                 en: "After the heal n1's AppendEntries simply turn n5 back into a follower and fill in x=2 (t=1350); \
                      n1 stays leader of term 1 throughout. The price of PreVote is one extra round trip per election.",
-                ko: "분할이 복구되면 n1의 AppendEntries가 n5를 그냥 팔로워로 되돌리고 빠진 x=2를 채워 줍니다 \
-                     (t=1350). n1은 내내 term 1의 리더로 남습니다. PreVote의 대가는 선거마다 왕복 한 번이 더 드는 \
-                     것뿐입니다.",
+                ko: "분할이 복구되면 n1의 AppendEntries가 n5를 그냥 팔로워로 되돌리고 빠진 x=2를 채워 줍니다(t=1350). \
+                     n1은 내내 term 1의 리더로 남습니다. PreVote의 대가는 선거마다 왕복 한 번이 더 드는 것뿐입니다.",
             },
             scenario: "RAFT-6b",
             until: 1355,
@@ -1484,8 +1484,8 @@ const QUORUMS: Chapter = Chapter {
             text: Text {
                 en: "With W = 2, App confirms the booking to u1 at t=120, as soon as db1 and db2 have ACKed. db3 \
                      still says \"available\": an acknowledged write is on a write quorum, not on every replica.",
-                ko: "W = 2이므로 App은 db1과 db2의 ACK가 오자마자 t=120에 u1에게 예약을 확정합니다. db3는 아직 \
-                     \"available\"(빈 방)이라고 답할 상태입니다. 확인된 쓰기는 모든 복제본이 아니라 쓰기 쿼럼에 있을 \
+                ko: "W = 2이므로 App은 db1과 db2의 ACK가 오자마자 t=120에 u1에게 예약을 확정합니다. db3에는 아직 \
+                     \"available\"(빈 방)이 남아 있습니다. 확인된 쓰기는 모든 복제본이 아니라 쓰기 쿼럼에 있을 \
                      뿐입니다.",
             },
             scenario: "QRM-1-A",

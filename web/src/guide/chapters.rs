@@ -411,44 +411,46 @@ const TWO_PC_TERMINATION: Chapter = Chapter {
     steps: &[
         Step {
             text: Text {
-                en: "The coordinator crashes at t=15, before the two YES votes reach it and before it has decided \
-                     anything. K and S are PREPARED and may not abort alone. At t=110 their decision timers fire and \
-                     each asks TC (down) and the other bank with DECISION_REQ: this is cooperative termination.",
-                ko: "코디네이터가 t=15에, YES 두 표가 도착하기 전이자 아무것도 결정하기 전에 크래시합니다. K와 S는 \
-                     PREPARED 상태라 혼자 중단할 수 없습니다. t=110에 결정 타이머가 만료되자 각자 TC(다운)와 상대 \
-                     은행에게 DECISION_REQ로 묻습니다. 이것이 협력적 종료 프로토콜입니다.",
+                en: "Both banks voted YES, and at t=20 TC crashes just before writing COMMIT. Its log holds only \
+                     BEGIN, so no decision exists anywhere yet. K and S are PREPARED and may not abort on their own.",
+                ko: "두 은행 모두 YES로 투표했고, t=20에 TC는 COMMIT을 쓰기 직전에 크래시합니다. 로그에는 BEGIN뿐이니 \
+                     아직 어디에도 결정은 없습니다. K와 S는 PREPARED 상태라 혼자 중단할 수 없습니다.",
             },
-            scenario: "2PC-11",
-            until: 115,
+            scenario: "2PC-8b",
+            until: 25,
             nodes: &["TC", "K", "S"],
-            messages: &["DECISION_REQ"],
+            messages: &["VOTE"],
         },
         Step {
             text: Text {
-                en: "Both answer UNCERTAIN: each only knows that it voted YES itself. Neither may commit (the other \
-                     might have voted NO) nor abort (TC might have committed), so both are blocked from t=110, \
-                     holding their locks and asking again every 100 ms.",
-                ko: "둘 다 UNCERTAIN으로 답합니다. 각자 아는 것은 자기가 YES로 투표했다는 사실뿐입니다. 상대가 NO였을 \
-                     수 있으니 커밋할 수 없고, TC가 커밋했을 수 있으니 중단할 수도 없습니다. 그래서 둘 다 t=110부터 \
-                     잠금을 쥔 채 블로킹되어 100 ms마다 다시 묻습니다.",
+                en: "At t=110 the banks' decision timers fire and each asks TC (down) and the other bank with \
+                     DECISION_REQ: this is cooperative termination. Both answer UNCERTAIN, since each only knows its \
+                     own YES. Neither may commit (the other might have voted NO) nor abort (TC might have committed), \
+                     so both are blocked, holding their locks and asking again every 100 ms.",
+                ko: "t=110에 두 은행의 결정 타이머가 만료되어 각자 TC(다운)와 상대 은행에게 DECISION_REQ로 묻습니다. \
+                     이것이 협력적 종료 프로토콜입니다. 둘 다 자기 YES밖에 모르니 UNCERTAIN으로 답합니다. 상대가 \
+                     NO였을 수 있어 커밋할 수도, TC가 커밋했을 수 있어 중단할 수도 없으므로 둘 다 잠금을 쥔 채 \
+                     블로킹되어 100 ms마다 다시 묻습니다.",
             },
-            scenario: "2PC-11",
+            scenario: "2PC-8b",
             until: 135,
             nodes: &["K", "S"],
-            messages: &["DECISION_RESP"],
+            messages: &["DECISION_REQ", "DECISION_RESP"],
         },
         Step {
             text: Text {
-                en: "TC recovers at t=500 with BEGIN but no decision in its log, so it presumes abort: nobody can \
+                en: "TC recovers at t=1000 with BEGIN but no decision in its log, so it presumes abort: nobody can \
                      have committed, because COMMIT is only ever sent after it has been logged. K and S abort at \
-                     t=510. Safety held throughout, but both banks were stuck for 400 ms.",
-                ko: "TC는 t=500에 복구되는데 로그에 BEGIN만 있고 결정이 없으므로 중단을 추정(presumed abort)합니다. \
-                     COMMIT은 로그에 쓴 뒤에만 보내므로 커밋한 참여자가 있을 수 없기 때문입니다. K와 S는 t=510에 \
-                     중단합니다. 안전성은 줄곧 지켜졌지만 두 은행은 400 ms 동안 묶여 있었습니다.",
+                     t=1010. Keep this run in mind: the end of this chapter replays it with the COMMIT write done \
+                     just before the crash.",
+                ko: "TC는 t=1000에 복구되는데 로그에 BEGIN만 있고 결정이 없으므로 중단을 추정(presumed abort)합니다. \
+                     COMMIT은 로그에 쓴 뒤에만 보내므로 커밋한 참여자가 있을 수 없기 때문입니다. K와 S는 t=1010에 \
+                     중단합니다. 이 장의 끝에서는 크래시 직전에 COMMIT 기록을 마친 같은 실행을 보게 되니, 이 실행을 \
+                     기억해 두세요.",
             },
-            scenario: "2PC-11",
-            until: 515,
-            nodes: &["TC"],
+            scenario: "2PC-8b",
+            until: 1015,
+            nodes: &["TC", "K", "S"],
             messages: &["DECISION"],
         },
         Step {
@@ -529,12 +531,12 @@ const TWO_PC_TERMINATION: Chapter = Chapter {
         },
         Step {
             text: Text {
-                en: "Case 4, the worst moment: both banks voted YES, TC writes COMMIT to its log at t=20 and crashes \
-                     before sending anything. The transaction is committed, durably, but the only record of that is \
-                     on a crashed machine.",
-                ko: "네 번째 경우, 가장 나쁜 순간입니다. 두 은행 모두 YES로 투표했고, TC는 t=20에 로그에 COMMIT을 쓴 \
-                     뒤 아무것도 보내기 전에 크래시합니다. 트랜잭션은 확실히 커밋되었지만, 그 기록은 멈춰 버린 \
-                     서버에만 있습니다.",
+                en: "Case 4, the worst moment: the run from the start of this chapter, except that TC does write \
+                     COMMIT at t=20 before it crashes. The transaction is now committed, durably, but the only record \
+                     of that is on a crashed machine.",
+                ko: "네 번째 경우, 가장 나쁜 순간입니다. 이 장 처음의 실행과 같지만, 이번에는 TC가 t=20에 COMMIT을 \
+                     로그에 쓴 뒤 크래시합니다. 이제 트랜잭션은 확실히 커밋되었지만, 그 기록은 멈춰 버린 서버에만 \
+                     있습니다.",
             },
             scenario: "2PC-8",
             until: 25,
@@ -543,12 +545,12 @@ const TWO_PC_TERMINATION: Chapter = Chapter {
         },
         Step {
             text: Text {
-                en: "K asks S, S asks K, and every answer is UNCERTAIN, round after round. Both banks show \"blocked \
-                     since 110\" and keep their locks: Alice's money is frozen and no other transaction can touch \
-                     either account.",
-                ko: "K는 S에게, S는 K에게 묻지만 매 라운드 답은 UNCERTAIN입니다. 두 은행에 \"차단됨, 시작: 110\"이 \
-                     표시되고 잠금은 그대로입니다. Alice의 돈은 묶였고, 다른 트랜잭션은 두 계좌 어느 쪽에도 손댈 수 \
-                     없습니다.",
+                en: "K asks S, S asks K, and every answer is UNCERTAIN, round after round, exactly as before: from \
+                     the banks' side the two runs cannot be told apart. Both banks show \"blocked since 110\" and \
+                     keep their locks: Alice's money is frozen and no other transaction can touch either account.",
+                ko: "K는 S에게, S는 K에게 묻지만 매 라운드 답은 처음 실행과 똑같이 UNCERTAIN입니다. 은행 쪽에서는 두 \
+                     실행을 구별할 수 없습니다. 두 은행에 \"차단됨, 시작: 110\"이 표시되고 잠금은 그대로여서, Alice의 \
+                     돈은 묶이고 다른 트랜잭션은 두 계좌 어느 쪽에도 손댈 수 없습니다.",
             },
             scenario: "2PC-8",
             until: 345,
@@ -558,12 +560,13 @@ const TWO_PC_TERMINATION: Chapter = Chapter {
         Step {
             text: Text {
                 en: "Only when TC recovers at t=1000, finds COMMIT in its log and resends it do K and S commit \
-                     (t=1010). For 900 ms no participant could finish: 2PC is a blocking protocol, safe but not live \
-                     while the coordinator is down. The next chapter adds a phase to remove exactly this case.",
-                ko: "TC가 t=1000에 복구되어 로그의 COMMIT을 보고 다시 보낸 뒤에야 K와 S가 커밋합니다(t=1010). 900 ms \
-                     동안 어떤 참여자도 끝낼 수 없었습니다. 2PC는 블로킹 프로토콜로, 코디네이터가 다운된 동안 \
-                     안전성은 지키지만 활성(liveness)은 지키지 못합니다. 다음 장은 바로 이 경우를 없애려고 단계를 \
-                     하나 더합니다.",
+                     (t=1010): one log write separates this outcome from the abort at the start of the chapter. For \
+                     900 ms no participant could finish: 2PC is a blocking protocol, safe but not live while the \
+                     coordinator is down. The next chapter adds a phase to remove exactly this case.",
+                ko: "TC가 t=1000에 복구되어 로그의 COMMIT을 보고 다시 보낸 뒤에야 K와 S가 커밋하고(t=1010), 이 장 \
+                     처음의 중단과 이 커밋을 가른 것은 로그 기록 하나뿐입니다. 900 ms 동안 어떤 참여자도 끝낼 수 \
+                     없었으니, 2PC는 코디네이터가 다운된 동안 안전성은 지키지만 활성(liveness)은 지키지 못하는 블로킹 \
+                     프로토콜입니다. 다음 장은 바로 이 경우를 없애려고 단계를 하나 더합니다.",
             },
             scenario: "2PC-8",
             until: 1015,

@@ -283,7 +283,7 @@ pub fn shapes(
         if p.ev > now_event {
             class.push_str(" future-run");
         }
-        let name = p.notes.first().cloned().unwrap_or_default();
+        let name = p.notes.first().or(p.cause.as_ref()).cloned().unwrap_or_default();
         out.push(Shape::Circle {
             cx: x,
             cy: y,
@@ -347,6 +347,17 @@ pub fn shapes(
         }
     }
     out
+}
+
+/// A short form of a message type for labels: the initials of a CamelCase name (`AppendEntriesResponse` → `AER`),
+/// other names as they are (`DATA`, `PRE_COMMIT`).
+pub fn short(kind: &str) -> String {
+    let caps: String = kind.chars().filter(|c| c.is_ascii_uppercase()).collect();
+    if kind.chars().any(|c| c.is_ascii_lowercase()) && caps.len() >= 2 {
+        caps
+    } else {
+        kind.to_string()
+    }
 }
 
 /// A stable colour index for a message type (the same as the cluster view's).
@@ -462,6 +473,15 @@ mod tests {
         assert!(svg.contains("✕"), "lost messages end in a cross");
         assert_eq!(svg.matches("<circle").count(), d.points.len());
         assert!(svg.trim_end().ends_with("</svg>"));
+    }
+
+    #[test]
+    fn short_labels_use_initials_of_camel_case_types() {
+        assert_eq!(short("AppendEntriesResponse"), "AER");
+        assert_eq!(short("RequestVote"), "RV");
+        assert_eq!(short("PRE_COMMIT"), "PRE_COMMIT");
+        assert_eq!(short("DATA"), "DATA");
+        assert_eq!(short("M1"), "M1");
     }
 
     #[test]

@@ -3,13 +3,14 @@
 //! its causal past and future. Orders: true time, Lamport timestamps, each node's physical clock. Zoom and pan;
 //! only the visible window is drawn. Export the window (or a time range) as SVG or PNG.
 
+use crate::files::{download, download_png};
 use crate::i18n::{tr, use_lang};
 use crate::player::{Msg, Selection};
 use netsplit_core::spacetime::render::{shapes, to_svg, Focus, Geometry, Labels, Shape};
 use netsplit_core::spacetime::{Diagram, Order};
 use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlInputElement, WheelEvent};
 use yew::prelude::*;
 
@@ -77,60 +78,6 @@ fn render_shape(s: &Shape) -> Html {
         },
         Shape::Text { x, y, text, class } => html! { <text x={f1(*x)} y={f1(*y)} class={class.clone()}>{text}</text> },
     }
-}
-
-fn download(name: &str, mime: &str, data: &JsValue) {
-    let parts = js_sys::Array::of1(data);
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_blob_sequence_and_options(&parts, &opts) else { return };
-    download_blob(name, &blob);
-}
-
-fn download_blob(name: &str, blob: &web_sys::Blob) {
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else { return };
-    let doc = gloo::utils::document();
-    if let Ok(a) = doc.create_element("a") {
-        let _ = a.set_attribute("href", &url);
-        let _ = a.set_attribute("download", name);
-        if let Some(a) = a.dyn_ref::<web_sys::HtmlElement>() {
-            a.click();
-        }
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
-}
-
-/// Renders an SVG document to PNG through an image and a canvas, then downloads it.
-fn download_png(name: String, svg: String, width: f64, height: f64) {
-    let doc = gloo::utils::document();
-    let Ok(img) = doc.create_element("img").map(|e| e.unchecked_into::<web_sys::HtmlImageElement>()) else { return };
-    let src = format!("data:image/svg+xml;charset=utf-8,{}", js_sys::encode_uri_component(&svg));
-    let img2 = img.clone();
-    let onload = Closure::once(move || {
-        let Ok(canvas) = doc.create_element("canvas").map(|e| e.unchecked_into::<web_sys::HtmlCanvasElement>()) else {
-            return;
-        };
-        let scale = 2.0;
-        canvas.set_width((width * scale) as u32);
-        canvas.set_height((height * scale) as u32);
-        let Some(ctx) =
-            canvas.get_context("2d").ok().flatten().map(|c| c.unchecked_into::<web_sys::CanvasRenderingContext2d>())
-        else {
-            return;
-        };
-        let _ = ctx.scale(scale, scale);
-        let _ = ctx.draw_image_with_html_image_element(&img2, 0.0, 0.0);
-        let cb = Closure::once(move |blob: JsValue| {
-            if let Ok(b) = blob.dyn_into::<web_sys::Blob>() {
-                download_blob(&name, &b);
-            }
-        });
-        let _ = canvas.to_blob(cb.as_ref().unchecked_ref());
-        cb.forget();
-    });
-    img.set_onload(Some(onload.as_ref().unchecked_ref()));
-    onload.forget();
-    img.set_src(&src);
 }
 
 /// The space-time diagram panel.

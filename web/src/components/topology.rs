@@ -48,6 +48,9 @@ pub struct TopologyProps {
     pub selected: Selection,
     /// Highlighted nodes.
     pub highlight: Shared<Vec<usize>>,
+    /// Message types to highlight (the guide).
+    #[prop_or_else(|| Shared::new(Vec::new()))]
+    pub hl_kinds: Shared<Vec<String>>,
     /// Messages lost recently.
     pub falling: Shared<Vec<Falling>>,
     /// Partition mode: drawing splits the cluster, clicking a link cuts it.
@@ -273,7 +276,8 @@ pub fn Topology(props: &TopologyProps) -> Html {
                 format!("hue{}", kind_hue(m.kind)),
                 m.response.then_some("response"),
                 m.dup.then_some("dup"),
-                selected.then_some("selected")
+                selected.then_some("selected"),
+                props.hl_kinds.iter().any(|k| k == m.kind).then_some("highlight")
             );
             let on_select = props.on_select.clone();
             let id = m.id;

@@ -126,6 +126,9 @@ pub fn problems_in(chapters: &[Chapter]) -> Vec<String> {
                 out.push(format!("{what}: no preset {:?}", st.scenario));
                 continue;
             };
+            if s.id != st.scenario {
+                out.push(format!("{what}: the preset's id is {:?}, not its file stem", s.id));
+            }
             if st.until > s.run_until {
                 out.push(format!("{what}: until is past the preset's runUntil {}", s.run_until));
             }

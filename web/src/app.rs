@@ -109,6 +109,9 @@ pub fn start_player(l: &Launch) -> Player {
             p = p.reduce(Msg::Play);
         }
     }
+    if let Some(sel) = &l.selection {
+        p = p.reduce(Msg::Select(url::parse_selection(sel)));
+    }
     if let Some(n) = notice {
         p = p.reduce(Msg::Notice(n));
     }
@@ -425,7 +428,7 @@ pub fn App(props: &AppProps) -> Html {
         let player = player.clone();
         let lang = *lang;
         let views = *views;
-        move || url::payload(&player.scenario(), player.t, lang, views, player.speed)
+        move || url::payload(&player.scenario(), player.t, lang, views, player.speed, player.selected)
     };
     let on_share = {
         let share = share.clone();

@@ -4,6 +4,7 @@
 
 use crate::app::initial_scenario;
 use crate::i18n::Lang;
+use crate::player::Selection;
 use netsplit_core::scenario::Scenario;
 use netsplit_core::share::{self, Shared as Link};
 use serde_json::{json, Map, Value};
@@ -77,6 +78,8 @@ pub struct Launch {
     pub theme: String,
     /// Embed mode.
     pub embed: Option<Embed>,
+    /// The selection (`node:3`, `msg:12`, `event:40`).
+    pub selection: Option<String>,
     /// A problem with the address, shown to the viewer.
     pub notice: Option<String>,
 }
@@ -150,12 +153,19 @@ pub fn parse(search: &str, hash: &str, remembered: Option<Lang>, browser: Lang) 
     if let Some(e) = &embed {
         t = e.start.min(scenario.run_until as f64);
     }
-    Launch { scenario, t, lang, views, speed, theme, embed, notice }
+    let selection = setting("sel");
+    Launch { scenario, t, lang, views, speed, theme, embed, selection, notice }
 }
 
 /// The share payload for the current screen.
-pub fn payload(scenario: &Scenario, t: f64, lang: Lang, views: Views, speed: f64) -> String {
+pub fn payload(scenario: &Scenario, t: f64, lang: Lang, views: Views, speed: f64, sel: Selection) -> String {
     let mut settings = Map::new();
+    match sel {
+        Selection::Node(i) => settings.insert("sel".into(), json!(format!("node:{i}"))),
+        Selection::Message(i) => settings.insert("sel".into(), json!(format!("msg:{i}"))),
+        Selection::Event(i) => settings.insert("sel".into(), json!(format!("event:{i}"))),
+        Selection::None => None,
+    };
     settings.insert("lang".into(), json!(lang.code()));
     settings.insert("views".into(), Value::String(views.to_param()));
     settings.insert("speed".into(), json!(speed));
@@ -192,5 +202,16 @@ pub fn remembered_lang() -> Option<Lang> {
 pub fn remember_lang(l: Lang) {
     if let Some(Ok(Some(s))) = web_sys::window().map(|w| w.local_storage()) {
         let _ = s.set_item(LANG_KEY, l.code());
+    }
+}
+
+/// Reads a selection as written in links.
+pub fn parse_selection(s: &str) -> Selection {
+    let (k, v) = s.split_once(':').unwrap_or(("", ""));
+    match (k, v.parse::<u64>()) {
+        ("node", Ok(i)) if i < 16 => Selection::Node(i as usize),
+        ("msg", Ok(i)) => Selection::Message(i),
+        ("event", Ok(i)) => Selection::Event(i),
+        _ => Selection::None,
     }
 }

@@ -26,6 +26,7 @@ async fn mount(preset: &str, lang: Lang) -> Element {
         speed: None,
         theme: "auto".into(),
         embed: None,
+        selection: None,
         notice: None,
     };
     let props = AppProps { launch: Shared::new(launch) };

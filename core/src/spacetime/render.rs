@@ -262,6 +262,29 @@ pub fn shapes(
             });
         }
     }
+    // Marks (annotations), under the event points, in true-time order only: they have no Lamport timestamp of their own.
+    if order == Order::TrueTime {
+        let a = d.marks.partition_point(|m| m.t < t_from);
+        for m in d.marks[a..].iter().take_while(|m| m.t <= t_to) {
+            let (x, y) = (g.x(m.node), g.y(m.t as f64));
+            out.push(Shape::Rect {
+                x: x - 3.0,
+                y: y - 1.0,
+                w: 6.0,
+                h: 2.0,
+                class: format!("st-mark {}", m.class),
+                title: m.text.clone(),
+            });
+            if labels.notes && matches!(m.class, "observe" | "crash" | "recover" | "violation") {
+                out.push(Shape::Text {
+                    x: x - 7.0,
+                    y: y + 3.0,
+                    text: m.text.clone(),
+                    class: format!("st-marktext {}", m.class),
+                });
+            }
+        }
+    }
     for j in visible {
         let p = &d.points[j];
         let c = coord_of(d, p, order);
@@ -321,29 +344,6 @@ pub fn shapes(
         }
         if !label.is_empty() {
             out.push(Shape::Text { x: x + 7.0, y: y + 4.0, text: label.join(" "), class: "st-label".into() });
-        }
-    }
-    // Marks (annotations) in true-time order only: they have no Lamport timestamp of their own.
-    if order == Order::TrueTime {
-        let a = d.marks.partition_point(|m| m.t < t_from);
-        for m in d.marks[a..].iter().take_while(|m| m.t <= t_to) {
-            let (x, y) = (g.x(m.node), g.y(m.t as f64));
-            out.push(Shape::Rect {
-                x: x - 3.0,
-                y: y - 1.0,
-                w: 6.0,
-                h: 2.0,
-                class: format!("st-mark {}", m.class),
-                title: m.text.clone(),
-            });
-            if labels.notes && matches!(m.class, "observe" | "crash" | "recover" | "violation") {
-                out.push(Shape::Text {
-                    x: x - 7.0,
-                    y: y + 3.0,
-                    text: m.text.clone(),
-                    class: format!("st-marktext {}", m.class),
-                });
-            }
         }
     }
     out

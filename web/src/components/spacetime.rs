@@ -86,13 +86,14 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
     let lang = use_lang();
     let order = use_state(|| Order::TrueTime);
     let labels = use_state(|| Labels { types: true, notes: true, ..Default::default() });
-    // Short runs fit the panel; long ones start at 1.5 px per ms (a window of about 400 ms).
-    let fit = |end: u64| if end <= 5_000 { (HEIGHT - TOP) / end.max(50) as f64 } else { 1.5 };
-    let scale = use_state(|| fit(p.end)); // px per coordinate unit
+    // Short runs fit the panel; longer ones start at 1.5 px per ms (a window of about 400 ms).
+    let fit = |end: u64| if end <= 1_500 { (HEIGHT - TOP) / end.max(50) as f64 } else { 1.5 };
+    // px per coordinate unit, one per order: a Lamport step deserves far more room than a millisecond.
+    let scales = use_state(|| [fit(p.end), 36.0, fit(p.end)]);
     {
-        let scale = scale.clone();
+        let scales = scales.clone();
         use_effect_with((p.name.clone(), p.end), move |(_, end)| {
-            scale.set(fit(*end));
+            scales.set([fit(*end), 36.0, fit(*end)]);
         });
     }
     let follow = use_state(|| true);
@@ -103,6 +104,12 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
 
     let d = p.diagram.0.borrow();
     let ord = *order;
+    let slot = match ord {
+        Order::TrueTime => 0,
+        Order::Lamport => 1,
+        Order::Physical => 2,
+    };
+    let scale_now = scales[slot];
     // The coordinate of the playhead in the current order.
     let head = match ord {
         Order::TrueTime => p.t,
@@ -112,7 +119,7 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
         }
     };
     let head = if head.is_nan() { 0.0 } else { head };
-    let span = (HEIGHT - TOP) / *scale;
+    let span = (HEIGHT - TOP) / scale_now;
     let c0 = if !*follow {
         *top
     } else if ord == Order::TrueTime {
@@ -120,7 +127,7 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
     } else {
         (head - span * 0.7).max(if ord == Order::Physical { f64::MIN } else { 0.0 })
     };
-    let g = Geometry { width: WIDTH, top: TOP, c0, scale: *scale, n: d.n };
+    let g = Geometry { width: WIDTH, top: TOP, c0, scale: scale_now, n: d.n };
     let (c_from, c_to) = (c0, c0 + span);
     // Points to consider: the true-time window itself, or in the other orders the last few thousand events.
     let (t_from, t_to) = match ord {
@@ -181,23 +188,29 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
         })
     };
     let onwheel = {
-        let scale = scale.clone();
+        let scales = scales.clone();
         let follow = follow.clone();
         let top = top.clone();
         Callback::from(move |e: WheelEvent| {
             e.prevent_default();
             if e.ctrl_key() {
                 let f = if e.delta_y() > 0.0 { 0.8 } else { 1.25 };
-                scale.set((*scale * f).clamp(0.002, 200.0));
+                let mut sc = *scales;
+                sc[slot] = (sc[slot] * f).clamp(0.002, 200.0);
+                scales.set(sc);
             } else {
                 follow.set(false);
-                top.set(c0 + e.delta_y() / *scale);
+                top.set(c0 + e.delta_y() / scale_now);
             }
         })
     };
     let zoom = |f: f64| {
-        let scale = scale.clone();
-        Callback::from(move |_| scale.set((*scale * f).clamp(0.002, 200.0)))
+        let scales = scales.clone();
+        Callback::from(move |_| {
+            let mut sc = *scales;
+            sc[slot] = (sc[slot] * f).clamp(0.002, 200.0);
+            scales.set(sc);
+        })
     };
     let set_order = {
         let order = order.clone();
@@ -229,7 +242,7 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
         let diagram = p.diagram.clone();
         let ids = p.ids.clone();
         let labels = *labels;
-        let scale = *scale;
+        let scale = scale_now;
         let name = p.name.clone();
         let (from_ref, to_ref) = (from_ref.clone(), to_ref.clone());
         let events = p.events;

@@ -27,7 +27,7 @@ pub fn Guide(p: &GuideProps) -> Html {
     let pick = |t: &crate::guide::Text| if lang == Lang::Ko { t.ko } else { t.en };
     let (c, s) = (p.chapter, p.step);
     let last_chapter = CHAPTERS.len() - 1;
-    let prev = (s > 0).then_some((c, s - 1)).or_else(|| (c > 0).then(|| (c - 1, CHAPTERS[c - 1].steps.len() - 1)));
+    let prev = (s > 0).then(|| (c, s - 1)).or_else(|| (c > 0).then(|| (c - 1, CHAPTERS[c - 1].steps.len() - 1)));
     let next = (s + 1 < ch.steps.len()).then_some((c, s + 1)).or_else(|| (c < last_chapter).then_some((c + 1, 0)));
     let go = |to: Option<(usize, usize)>| {
         let on_go = p.on_go.clone();

@@ -66,7 +66,11 @@ fn now_ms() -> f64 {
     web_sys::window().and_then(|w| w.performance()).map_or(0.0, |p| p.now())
 }
 
-fn schedule_frame(holder: Rc<RefCell<Option<AnimationFrame>>>, last: Rc<Cell<Option<f64>>>, d: UseReducerDispatcher<Player>) {
+fn schedule_frame(
+    holder: Rc<RefCell<Option<AnimationFrame>>>,
+    last: Rc<Cell<Option<f64>>>,
+    d: UseReducerDispatcher<Player>,
+) {
     let h = holder.clone();
     let frame = request_animation_frame(move |ts| {
         let dt = last.get().map_or(16.7, |l| ts - l);

@@ -127,7 +127,9 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
         let done = d.points.partition_point(|q| q.ev <= p.events);
         let back = done.saturating_sub(MAX_DRAWN);
         match d.points.get(back) {
-            Some(q) if done - back == MAX_DRAWN && head > q.t as f64 => scale_now.max((HEIGHT - TOP) * 0.7 / (head - q.t as f64)),
+            Some(q) if done - back == MAX_DRAWN && head > q.t as f64 => {
+                scale_now.max((HEIGHT - TOP) * 0.7 / (head - q.t as f64))
+            }
             _ => scale_now,
         }
     } else {

@@ -66,7 +66,7 @@ say(`bundle: ${(raw / 1024).toFixed(1)} KB raw, ${(gz / 1024).toFixed(1)} KB gzi
   const inflight = [];
   for (let i = 0; i < 12; i++) {
     await page.waitForTimeout(500);
-    inflight.push(await page.$$eval('#cluster g.msg', (g) => g.length));
+    inflight.push(await page.$$eval('#msg-list button', (g) => g.length));
   }
   const m1 = Object.fromEntries((await cdp.send('Performance.getMetrics')).metrics.map((m) => [m.name, m.value]));
   const frames = await page.evaluate(() => window.__netsplitFrames);

@@ -20,7 +20,7 @@ fn main() {
 }
 
 fn preset(id: &str) -> Scenario {
-    netsplit_core::presets::parsed().into_iter().find(|s| s.id == id).expect("preset exists")
+    netsplit_core::presets::by_id(id).cloned().expect("preset exists")
 }
 
 fn events_of(s: &Scenario) -> u64 {

@@ -100,7 +100,7 @@ mod tests {
     use proptest::prelude::*;
 
     fn sample() -> Shared {
-        let scenario = presets::parsed().into_iter().find(|s| s.id == "NET-2").unwrap();
+        let scenario = presets::by_id("NET-2").cloned().unwrap();
         let mut settings = Map::new();
         settings.insert("lang".into(), json!("ko"));
         settings.insert("views".into(), json!(["cluster", "diagram"]));
@@ -122,7 +122,7 @@ mod tests {
         for s in presets::parsed() {
             let link = encode(&Shared { scenario: s.clone(), t: 0.0, settings: Map::new() });
             assert!(link.len() <= MAX_LINK, "{}: {}", s.id, link.len());
-            assert_eq!(decode(&link).unwrap().scenario, s);
+            assert_eq!(&decode(&link).unwrap().scenario, s);
         }
     }
 

@@ -11,7 +11,7 @@ function mulberry32(seed) {
 }
 
 const KEYS = [' ', 'ArrowRight', 'ArrowLeft', '+', '-', '?', 'p', 'Escape'];
-const TARGETS = ['button', '#cluster g.node .node-body', '#cluster g.msg .hit', '#cluster .link .hit', '.event-log .entry',
+const TARGETS = ['button', '#cluster g.node .node-body', '#msg-list button', '#cluster .link .hit', '.event-log .entry',
   '.marks .mark', 'select', 'input'];
 
 export const tests = [

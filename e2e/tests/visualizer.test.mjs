@@ -107,12 +107,27 @@ export const tests = [
       const page = await open(await newPage(), baseUrl);
       await preset(page, 'link', 'NET-2');
       await scrubTo(page, 32);
-      const msg = page.locator('#cluster g.msg').first();
+      // Messages are painted on a canvas; the accessible list names each one with where it is drawn.
+      const msg = page.locator('#msg-list button').first();
       const id = await msg.getAttribute('data-msg');
-      await msg.locator('.hit').click({ force: true });
-      await page.waitForSelector('.insp-msg');
+      const [x, y] = [Number(await msg.getAttribute('data-x')), Number(await msg.getAttribute('data-y'))];
+      // Click the message where it is painted, as a person would (the drawing is 600 units square, fitted).
+      const box = await page.locator('#cluster').boundingBox();
+      const scale = Math.min(box.width, box.height) / 600;
+      const px = box.x + (box.width - 600 * scale) / 2 + x * scale;
+      const py = box.y + (box.height - 600 * scale) / 2 + y * scale;
+      await page.mouse.click(px, py);
+      await page.waitForSelector(`.insp-msg[data-msg='${id}']`);
+      // Keyboard and screen-reader users reach messages through the list.
+      const other = page.locator('#msg-list button').last();
+      const id2 = await other.getAttribute('data-msg');
+      await other.focus();
+      await page.keyboard.press('Enter');
+      await page.waitForSelector(`.insp-msg[data-msg='${id2}']`);
+      await page.mouse.click(px, py);
+      await page.waitForSelector(`.insp-msg[data-msg='${id}']`);
       await page.click('#drop-message');
-      await page.waitForFunction((id) => !document.querySelector(`#cluster g.msg[data-msg='${id}']`), id);
+      await page.waitForFunction((id) => !document.querySelector(`#msg-list button[data-msg='${id}']`), id);
       const log = await page.textContent('.event-log .entries');
       if (!log.includes('lost: viewer')) throw new Error('the drop is not in the event log');
       await screenshot(page, 'dropped.png');

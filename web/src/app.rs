@@ -387,8 +387,14 @@ pub fn App(props: &AppProps) -> Html {
 
     // Derived views of the trace: recently dropped messages, the log window, violation marks on the scrubber.
     let t = player.t;
-    let window = (700.0 * player.speed).max(4.0);
-    let falling = Shared::new(player.with_trace(|tr| falling_messages(tr, n, t, window)));
+    // Lost messages fall for 0.7 s of wall time (at most 150 ms of simulated time), and at most 40 at once.
+    let window = (700.0 * player.speed).clamp(4.0, 150.0);
+    let falling = Shared::new(player.with_trace(|tr| {
+        let mut f = falling_messages(tr, n, t, window);
+        let extra = f.len().saturating_sub(40);
+        f.drain(..extra);
+        f
+    }));
     // While playing, the event log refreshes at most four times a second (it is read, not watched per frame).
     let log_key = use_mut_ref(|| (0u64, f64::NEG_INFINITY));
     let log_version = {
@@ -399,6 +405,8 @@ pub fn App(props: &AppProps) -> Html {
         }
         k.0
     };
+    // The accessible message list (with each message's position at `t`) follows the same pace, and every seek.
+    let list_snap = use_memo((log_version, if player.playing { 0 } else { t.to_bits() }), |_| (snap.clone(), t));
     let log_entries = use_memo(log_version, |_| {
         let ev = player.events();
         player.with_trace(|tr| {
@@ -569,6 +577,7 @@ pub fn App(props: &AppProps) -> Html {
         <div class="cluster-wrap">
             <Topology snap={snap.clone()} t={t} selected={player.selected} highlight={highlight.clone()}
                       hl_kinds={hl_kinds.clone()} falling={falling.clone()} partition_mode={*partition_mode}
+                      list_snap={Some((*list_snap).clone())}
                       on_select={on_select.clone()} on_split={on_split.clone()} on_link={on_link.clone()}
                       reduced_motion={*reduced_motion}/>
             { for menu }
@@ -577,7 +586,7 @@ pub fn App(props: &AppProps) -> Html {
     let diagram_view = html! {
         <SpaceTime diagram={DiagramRef(player.diagram.clone())} version={player.version} ids={ids.0.clone()}
                    t={t} events={player.events()} end={player.end} selected={player.selected}
-                   send={send.clone()} name={player.base.id.clone()}/>
+                   send={send.clone()} name={player.base.id.clone()} gen={player.diagram_gen}/>
     };
 
     // Embed mode: the views and compact controls only, with a link to the full app.

@@ -106,6 +106,8 @@ pub struct Player {
     pub version: u64,
     /// The space-time diagram of the run computed so far (grows with the trace).
     pub diagram: Rc<RefCell<Diagram>>,
+    /// Bumped when the diagram is rebuilt (a fork, or a trimmed trace) rather than extended.
+    pub diagram_gen: u64,
     events: u64,
 }
 
@@ -168,6 +170,7 @@ impl Player {
         let n = s.nodes.len();
         let mut p = Player {
             diagram: Rc::new(RefCell::new(Diagram::new(n))),
+            diagram_gen: 0,
             snap: Shared::new(seeker.run().snapshot()),
             seeker: Rc::new(RefCell::new(seeker)),
             base: Shared::new(s),
@@ -211,7 +214,8 @@ impl Player {
 
     /// Refreshes the derived state after the simulation moved.
     fn refresh(&mut self) {
-        let s = self.seeker.borrow();
+        let seeker = self.seeker.clone();
+        let s = seeker.borrow();
         self.update_diagram(s.trace());
         let r = s.run();
         if r.events() != self.events || r.now() != self.snap.t {
@@ -228,13 +232,14 @@ impl Player {
     }
 
     /// Extends the diagram with new trace records, or rebuilds it when the run forked or the trace was trimmed.
-    fn update_diagram(&self, trace: &[TraceEvent]) {
+    fn update_diagram(&mut self, trace: &[TraceEvent]) {
         let mut d = self.diagram.borrow_mut();
         let last = trace.last().map_or(0, |e| e.i + 1);
         let first = trace.first().map_or(0, |e| e.i);
         let stale = d.consumed > last || d.points.first().is_some_and(|p| p.trace < first) && d.points.len() > 200_000;
         if stale {
             *d = Diagram::build(trace, d.n);
+            self.diagram_gen += 1;
         } else if d.consumed < last {
             d.extend(trace);
         }
@@ -242,10 +247,14 @@ impl Player {
 
     /// Brings the simulation to the playhead `t`: every event up to `floor(t)` processed.
     fn sync_to(&mut self, t: f64) {
+        self.move_to(t);
+        self.refresh();
+    }
+
+    fn move_to(&mut self, t: f64) {
         let target = t.max(0.0).floor() as u64 + 1;
         self.seeker.borrow_mut().seek(target.min(self.end + 1));
         self.t = t.clamp(0.0, self.end as f64);
-        self.refresh();
     }
 
     fn frame(&mut self, wall_ms: f64) {
@@ -271,7 +280,7 @@ impl Player {
         if behind {
             self.t = t;
         } else {
-            self.sync_to(t);
+            self.move_to(t);
         }
         if self.t >= stop {
             self.playing = false;

@@ -86,7 +86,7 @@ async fn stepping_shows_messages_in_flight_and_the_inspector_shows_their_fields(
         click(&root, "#step-forward");
         settle().await;
     }
-    let msgs = root.query_selector_all("#cluster g.msg").unwrap();
+    let msgs = root.query_selector_all("#msg-list button").unwrap();
     assert!(msgs.length() >= 1, "a retransmission is in flight");
     let m = msgs.get(0).unwrap().dyn_into::<Element>().unwrap();
     m.dispatch_event(&bubbling_click()).unwrap();

@@ -16,6 +16,7 @@ use crate::protocol::NodeId;
 use crate::time::{Time, VClock};
 use crate::trace::{TraceEvent, TraceKind};
 use serde::Serialize;
+use std::collections::BTreeMap;
 
 /// How the vertical axis is ordered.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize, Default)]
@@ -94,6 +95,8 @@ pub struct Arrow {
     pub lost: Option<(NodeId, Time, &'static str)>,
     /// Receiver.
     pub dst: NodeId,
+    /// True time the arrow was added (its send, or the delivery of a duplicate): arrows are in this order.
+    pub at: Time,
 }
 
 /// A mark on a node's line that is not an event of its own.
@@ -158,7 +161,9 @@ pub struct Diagram {
     pub consumed: u64,
     last_lamport: Vec<u64>,
     /// Index of the arrow of each message id awaiting delivery (copies share an id).
-    open_sends: Vec<(u64, usize)>,
+    open_sends: BTreeMap<u64, usize>,
+    /// The longest time any arrow spans (send to delivery or loss): bounds the search for arrows crossing a window.
+    pub max_span: Time,
     last_point_of: Vec<Option<usize>>,
 }
 
@@ -206,6 +211,18 @@ impl Diagram {
         i
     }
 
+    fn stretch(&mut self, arrow: usize, end: Time) {
+        let from = self.points[self.arrows[arrow].from].t;
+        self.max_span = self.max_span.max(end.saturating_sub(from));
+    }
+
+    /// Indices of the arrows that may cross the true-time window `[from, to]` (a superset; callers still test).
+    pub fn arrows_near(&self, from: Time, to: Time) -> std::ops::Range<usize> {
+        let a = self.arrows.partition_point(|x| x.at < from.saturating_sub(self.max_span));
+        let z = self.arrows.partition_point(|x| x.at <= to.saturating_add(self.max_span));
+        a..z.max(a)
+    }
+
     fn mark(&mut self, e: &TraceEvent, node: NodeId, text: String, class: &'static str) {
         self.marks.push(Mark { trace: e.i, node, t: e.t, lamport: e.lamport, wall: e.wall, text, class });
     }
@@ -224,10 +241,9 @@ impl Diagram {
         let Some(node) = e.node.filter(|n| *n < self.n) else {
             match &e.kind {
                 TraceKind::Drop { id, to, reason, .. } => {
-                    if let Some(k) = self.open_sends.iter().position(|(m, _)| m == id) {
-                        let a = self.open_sends[k].1;
+                    if let Some(a) = self.open_sends.remove(id) {
                         self.arrows[a].lost = Some((*to, e.t, reason.as_str()));
-                        self.open_sends.swap_remove(k);
+                        self.stretch(a, e.t);
                     }
                 }
                 TraceKind::Partition { groups } => {
@@ -252,53 +268,33 @@ impl Diagram {
         match &e.kind {
             TraceKind::Send { id, to, msg, deliver_at, .. } => {
                 let p = self.push_point(e, node, PointKind::Send { id: *id, to: *to, msg });
-                self.arrows.push(Arrow { id: *id, msg, from: p, to: None, lost: None, dst: *to });
+                self.arrows.push(Arrow { id: *id, msg, from: p, to: None, lost: None, dst: *to, at: e.t });
                 // Dropped at send: the Drop record follows at once and closes it.
                 let _ = deliver_at;
-                self.open_sends.push((*id, self.arrows.len() - 1));
+                self.open_sends.insert(*id, self.arrows.len() - 1);
             }
-            TraceKind::Deliver { id, from, msg, dup, .. } => {
+            TraceKind::Deliver { id, from, msg, .. } => {
                 let p = self.push_point(e, node, PointKind::Receive { id: *id, from: *from, msg });
-                match self.open_sends.iter().position(|(m, _)| m == id) {
-                    // A duplicate copy: a second arrow from the same send.
-                    Some(k) if *dup && self.arrows[self.open_sends[k].1].to.is_some() => {
-                        let from_point = self.arrows[self.open_sends[k].1].from;
-                        self.arrows.push(Arrow { id: *id, msg, from: from_point, to: Some(p), lost: None, dst: node });
+                // The arrow of this send; a copy whose send fell out of the bounded table is found by searching.
+                let open = self.open_sends.get(id).copied();
+                match open.or_else(|| self.arrows.iter().rposition(|a| a.id == *id)) {
+                    Some(a) if open.is_some() && self.arrows[a].to.is_none() => {
+                        self.arrows[a].to = Some(p);
+                        self.stretch(a, e.t);
                     }
-                    Some(k) => {
-                        let a = self.open_sends[k].1;
-                        if self.arrows[a].to.is_none() {
-                            self.arrows[a].to = Some(p);
-                        } else {
-                            let from_point = self.arrows[a].from;
-                            self.arrows.push(Arrow {
-                                id: *id,
-                                msg,
-                                from: from_point,
-                                to: Some(p),
-                                lost: None,
-                                dst: node,
-                            });
-                        }
+                    // A duplicate copy, or a copy after the first arrived: another arrow from the same send.
+                    Some(a) => {
+                        let from = self.arrows[a].from;
+                        self.arrows.push(Arrow { id: *id, msg, from, to: Some(p), lost: None, dst: node, at: e.t });
+                        self.stretch(self.arrows.len() - 1, e.t);
                     }
-                    None => {
-                        // A copy of a message whose other copy already arrived or whose send is outside the window.
-                        if let Some(a) = self.arrows.iter().rposition(|a| a.id == *id) {
-                            let from_point = self.arrows[a].from;
-                            self.arrows.push(Arrow {
-                                id: *id,
-                                msg,
-                                from: from_point,
-                                to: Some(p),
-                                lost: None,
-                                dst: node,
-                            });
-                        }
-                    }
+                    None => {}
                 }
-                // Keep the send open while copies may still arrive; prune old entries to bound the list.
+                // Keep the send open while copies may still arrive; forget the oldest to bound the table.
                 if self.open_sends.len() > 4096 {
-                    self.open_sends.drain(..2048);
+                    if let Some(&k) = self.open_sends.keys().nth(2048) {
+                        self.open_sends = self.open_sends.split_off(&k);
+                    }
                 }
             }
             TraceKind::Timer { name } => {
@@ -463,6 +459,28 @@ mod tests {
             inc.extend(&all);
         }
         assert_eq!(inc, Diagram::build(&all, 2));
+    }
+
+    #[test]
+    fn arrows_crossing_a_window_are_all_in_the_searched_range() {
+        // Lossy, jittery links (arrows end long after they start) and a duplicated copy (an arrow added late).
+        for (doc, end, narrows) in [(include_str!("../../scenarios/RAFT-stress.json"), 2_000, true), (NET2, 120, false)]
+        {
+            let d = diagram_of(doc);
+            assert!(d.max_span > 0 && d.arrows.windows(2).all(|w| w[0].at <= w[1].at));
+            let end_of =
+                |a: &Arrow| a.to.map(|k| d.points[k].t).or(a.lost.map(|(_, t, _)| t)).unwrap_or(d.points[a.from].t);
+            for from in (0..end).step_by(7) {
+                let to = from + 25;
+                let near = d.arrows_near(from, to);
+                for (i, a) in d.arrows.iter().enumerate() {
+                    if end_of(a) >= from && d.points[a.from].t <= to {
+                        assert!(near.contains(&i), "arrow {i} crosses [{from}, {to}] but is outside {near:?}");
+                    }
+                }
+                assert!(!narrows || near.len() < d.arrows.len() / 4, "the search narrows the range");
+            }
+        }
     }
 
     #[test]

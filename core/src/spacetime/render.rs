@@ -104,6 +104,8 @@ pub enum Shape {
 /// Which labels to show next to events.
 #[derive(Clone, Copy, Debug, PartialEq, Default)]
 pub struct Labels {
+    /// Node names above the lines (off when the caller draws them itself, e.g. fixed while the body scrolls).
+    pub headers: bool,
     /// Message types on arrows.
     pub types: bool,
     /// Lamport timestamps.
@@ -114,6 +116,9 @@ pub struct Labels {
     pub wall: bool,
     /// What nodes reported (decisions, event names).
     pub notes: bool,
+    /// Leave out tooltips and data other than the hit-test ids: a canvas paint never shows them, and formatting
+    /// them for every visible event cost more than the painting.
+    pub bare: bool,
 }
 
 /// Highlighting for a selected event.
@@ -167,7 +172,9 @@ pub fn shapes(
     // Node lines, with crashes as gaps and pauses hatched.
     for (i, id) in ids.iter().enumerate().take(d.n) {
         let x = g.x(i);
-        out.push(Shape::Text { x, y: g.top - 12.0, text: id.clone(), class: "st-node".into() });
+        if labels.headers {
+            out.push(Shape::Text { x, y: g.top - 12.0, text: id.clone(), class: "st-node".into() });
+        }
         let mut cuts: Vec<(f64, f64)> = Vec::new();
         if order == Order::TrueTime {
             for s in d.spans.iter().filter(|s| s.node == i) {
@@ -217,7 +224,7 @@ pub fn shapes(
         }
     };
     // Arrows: any whose send or receive is in the time window.
-    for a in &d.arrows {
+    for a in &d.arrows[d.arrows_near(t_from, t_to)] {
         let from = &d.points[a.from];
         let to = a.to.map(|k| &d.points[k]);
         let lost_t = a.lost.map(|(_, t, _)| t);
@@ -307,28 +314,28 @@ pub fn shapes(
             class.push_str(" future-run");
         }
         let name = p.notes.first().or(p.cause.as_ref()).cloned().unwrap_or_default();
-        out.push(Shape::Circle {
-            cx: x,
-            cy: y,
-            r: 4.5,
-            class,
-            data: vec![
-                ("point", j.to_string()),
-                ("lamport", p.lamport.to_string()),
-                ("t", p.t.to_string()),
-                ("node", p.node.to_string()),
-                ("name", name.clone()),
-            ],
-            title: format!(
+        let (data, title) = if labels.bare {
+            (vec![("point", j.to_string())], String::new())
+        } else {
+            let title = format!(
                 "{} t={} L={} V={:?} PC={}{}",
-                ids.get(p.node).cloned().unwrap_or_default(),
+                ids.get(p.node).map_or("", String::as_str),
                 p.t,
                 p.lamport,
                 p.vclock.as_slice(),
                 p.wall,
                 if name.is_empty() { String::new() } else { format!(" · {name}") }
-            ),
-        });
+            );
+            let data = vec![
+                ("point", j.to_string()),
+                ("lamport", p.lamport.to_string()),
+                ("t", p.t.to_string()),
+                ("node", p.node.to_string()),
+                ("name", name.clone()),
+            ];
+            (data, title)
+        };
+        out.push(Shape::Circle { cx: x, cy: y, r: 4.5, class, data, title });
         let mut label = Vec::new();
         if labels.notes && !name.is_empty() {
             label.push(name);
@@ -462,7 +469,7 @@ mod tests {
             &g,
             (0.0, 200.0),
             (0, 200),
-            Labels { lamport: true, ..Default::default() },
+            Labels { lamport: true, headers: true, ..Default::default() },
             &Focus::default(),
             u64::MAX,
         );

@@ -1,5 +1,6 @@
 //! The app's components.
 
+pub mod canvas;
 pub mod controls;
 pub mod event_log;
 pub mod guide;
@@ -9,5 +10,6 @@ pub mod inspector;
 pub mod invariants;
 pub mod network;
 pub mod node_menu;
+pub mod palette;
 pub mod spacetime;
 pub mod topology;

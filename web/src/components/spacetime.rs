@@ -20,7 +20,9 @@ const WIDTH: f64 = 520.0;
 const HEIGHT: f64 = 620.0;
 const TOP: f64 = 36.0;
 /// Most events drawn at once while following the playhead.
-const MAX_DRAWN: usize = 400;
+const MAX_DRAWN: usize = 300;
+/// Above this many events in the window, the body is painted on a canvas.
+const DENSE: usize = 150;
 
 /// The diagram, shared with the player (mutated in place as the trace grows; `version` says when).
 #[derive(Clone)]
@@ -53,10 +55,181 @@ pub struct SpaceTimeProps {
     pub send: Callback<Msg>,
     /// Scenario id, for file names.
     pub name: String,
+    /// Bumped when the diagram was rebuilt rather than extended.
+    pub gen: u64,
+}
+
+/// Properties of one chunk of the true-time body.
+#[derive(Properties, PartialEq)]
+struct ChunkProps {
+    diagram: DiagramRef,
+    gen: u64,
+    /// Changes while new events can still land in this chunk.
+    content: u64,
+    k: u64,
+    ch: f64,
+    scale: f64,
+    ids: Rc<Vec<String>>,
+    labels: Labels,
+    focus: Focus,
+    now_key: u64,
+}
+
+/// One window-sized slice of the diagram in fixed coordinates (re-rendered only when its props change).
+#[component]
+fn StChunk(p: &ChunkProps) -> Html {
+    let d = p.diagram.0.borrow();
+    let g = Geometry { width: WIDTH, top: TOP, c0: 0.0, scale: p.scale, n: d.n };
+    let (a, b) = (p.k as f64 * p.ch, (p.k + 1) as f64 * p.ch);
+    let sh =
+        shapes(&d, &p.ids, Order::TrueTime, &g, (a, b), (a as u64, b.ceil() as u64), p.labels, &p.focus, p.now_key);
+    // One group per layer: new events append at the end of their layer, so the diff of a growing chunk only adds.
+    let mut layers: [Vec<Html>; 8] = Default::default();
+    for s in &sh {
+        layers[layer(s)].push(render_shape(s));
+    }
+    html! { <g class="st-chunk">{ for layers.into_iter().map(|l| html! { <g>{ for l }</g> }) }</g> }
 }
 
 fn f1(x: f64) -> String {
     format!("{x:.1}")
+}
+
+enum Hit {
+    Point(usize),
+    Message(u64),
+}
+
+/// What was painted under (x, y): an event point within 6 units, else a message arrow within 4.
+fn hit(shapes: &[Shape], x: f64, y: f64) -> Option<Hit> {
+    let mut best: Option<(f64, Hit)> = None;
+    for s in shapes {
+        match s {
+            Shape::Circle { cx, cy, data, .. } => {
+                let d2 = (cx - x).powi(2) + (cy - y).powi(2);
+                let id = data.iter().find(|(k, _)| *k == "point").and_then(|(_, v)| v.parse::<usize>().ok());
+                if let (true, Some(id)) = (d2 <= 36.0, id) {
+                    if best.as_ref().is_none_or(|(b, _)| d2 < *b) {
+                        best = Some((d2, Hit::Point(id)));
+                    }
+                }
+            }
+            Shape::Line { x1, y1, x2, y2, data: Some((_, v)), .. } if best.is_none() => {
+                let (dx, dy) = (x2 - x1, y2 - y1);
+                let len2 = (dx * dx + dy * dy).max(1e-9);
+                let u = (((x - x1) * dx + (y - y1) * dy) / len2).clamp(0.0, 1.0);
+                let d2 = (x1 + u * dx - x).powi(2) + (y1 + u * dy - y).powi(2);
+                if let (true, Ok(m)) = (d2 <= 16.0, v.parse::<u64>()) {
+                    return Some(Hit::Message(m));
+                }
+            }
+            _ => {}
+        }
+    }
+    best.map(|(_, h)| h)
+}
+
+/// Paints shapes (in the panel's 520×620 units) on the canvas under the SVG, fitted the way the SVG fits its
+/// viewBox (centred, uniform scale); an empty list clears it. `size` is the canvas's CSS size.
+fn paint(c: &web_sys::HtmlCanvasElement, size: Option<(f64, f64)>, shapes: &[Shape]) {
+    let Some(ctx) =
+        c.get_context("2d").ok().flatten().and_then(|x| x.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
+    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
+    let (cw, ch) = size.unwrap_or((WIDTH, HEIGHT));
+    let (w, h) = ((cw.max(1.0) * dpr).round() as u32, (ch.max(1.0) * dpr).round() as u32);
+    if c.width() != w || c.height() != h {
+        c.set_width(w);
+        c.set_height(h);
+    }
+    let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+    ctx.clear_rect(0.0, 0.0, w as f64, h as f64);
+    if shapes.is_empty() {
+        return;
+    }
+    let k = (cw / WIDTH).min(ch / HEIGHT).max(1e-9);
+    let (ox, oy) = ((cw - WIDTH * k) / 2.0, (ch - HEIGHT * k) / 2.0);
+    let _ = ctx.set_transform(dpr * k, 0.0, 0.0, dpr * k, dpr * ox, dpr * oy);
+    let super::palette::Palette { hues, fg, muted, bad, accent, ok, .. } = super::palette::palette(c);
+    ctx.set_font("9px system-ui, sans-serif");
+    for s in shapes {
+        match s {
+            Shape::Rect { x, y, w, h, class, .. } => {
+                ctx.set_global_alpha(if class.starts_with("band") { 0.09 } else { 0.6 });
+                ctx.set_fill_style_str(
+                    if class.starts_with("band") || class.contains("violation") || class.contains("crash") {
+                        &bad
+                    } else {
+                        &muted
+                    },
+                );
+                ctx.fill_rect(*x, *y, *w, *h);
+                ctx.set_global_alpha(1.0);
+            }
+            Shape::Line { x1, y1, x2, y2, class, .. } => {
+                let hue = class.split(' ').find_map(|c| c.strip_prefix("hue")).and_then(|k| k.parse::<usize>().ok());
+                ctx.set_stroke_style_str(match hue {
+                    Some(k) => &hues[k % 8],
+                    None if class.starts_with("st-down") => &bad,
+                    None => &muted,
+                });
+                ctx.set_line_width(if class.contains("selected") { 3.0 } else { 1.3 });
+                ctx.set_global_alpha(if class.contains("future-run") { 0.25 } else { 1.0 });
+                ctx.begin_path();
+                ctx.move_to(*x1, *y1);
+                ctx.line_to(*x2, *y2);
+                ctx.stroke();
+                ctx.set_global_alpha(1.0);
+            }
+            Shape::Circle { cx, cy, r, class, .. } => {
+                ctx.set_fill_style_str(if class.contains("selected") {
+                    "#f59e0b"
+                } else if class.contains("past") {
+                    &accent
+                } else if class.contains("future") && !class.contains("future-run") {
+                    &ok
+                } else {
+                    &fg
+                });
+                ctx.set_global_alpha(if class.contains("concurrent") || class.contains("future-run") {
+                    0.3
+                } else {
+                    1.0
+                });
+                ctx.begin_path();
+                let _ = ctx.arc(*cx, *cy, r * 0.8, 0.0, std::f64::consts::TAU);
+                ctx.fill();
+                ctx.set_global_alpha(1.0);
+            }
+            Shape::Text { x, y, text, class } => {
+                ctx.set_fill_style_str(if class.contains("cross") || class.contains("reason") { &bad } else { &muted });
+                let _ = ctx.fill_text(text, *x, *y);
+            }
+        }
+    }
+}
+
+/// The drawing layer of a shape, from its class (back to front).
+fn layer(s: &Shape) -> usize {
+    let class = match s {
+        Shape::Line { class, .. }
+        | Shape::Circle { class, .. }
+        | Shape::Rect { class, .. }
+        | Shape::Text { class, .. } => class,
+    };
+    let first = class.split(' ').next().unwrap_or("");
+    match first {
+        "band" => 0,
+        "st-line" | "st-down" | "st-paused" => 1,
+        "st-arrow" => 2,
+        "st-cross" | "st-reason" | "st-type" => 3,
+        "st-mark" | "st-marktext" => 4,
+        "st-point" => 5,
+        "st-label" => 6,
+        _ => 7,
+    }
 }
 
 fn render_shape(s: &Shape) -> Html {
@@ -128,7 +301,15 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
         let back = done.saturating_sub(MAX_DRAWN);
         match d.points.get(back) {
             Some(q) if done - back == MAX_DRAWN && head > q.t as f64 => {
-                scale_now.max((HEIGHT - TOP) * 0.7 / (head - q.t as f64))
+                // Quantised to steps of 1.25×, so the zoom (and the drawing, which is cached per zoom level)
+                // changes only when the density really does.
+                let need = (HEIGHT - TOP) * 0.7 / (head - q.t as f64);
+                let steps = (need / scale_now).ln() / 1.25f64.ln();
+                if steps > 0.0 {
+                    scale_now * 1.25f64.powi(steps.ceil() as i32)
+                } else {
+                    scale_now
+                }
             }
             _ => scale_now,
         }
@@ -163,11 +344,106 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
             _ => None,
         },
     };
-    let sh = shapes(&d, &p.ids, ord, &g, (c_from, c_to), (t_from, t_to), *labels, &focus, p.events);
     let past_future = focus.point.map(|i| (d.past(i).len(), d.future(i).len()));
-    let drawn: Vec<Html> = sh.iter().map(render_shape).collect();
+    // Dense windows (a busy run at speed) are painted on a canvas: hundreds of SVG elements changing every frame
+    // would cost more than the budget of a frame. Sparse ones stay SVG (selectable elements, exact export).
+    let visible = match ord {
+        Order::TrueTime => d.points_between(c_from.max(0.0) as u64, c_to.max(0.0).ceil() as u64).len(),
+        _ => 0,
+    };
+    let dense = visible > DENSE;
+    let canvas_shapes = if dense {
+        shapes(
+            &d,
+            &p.ids,
+            ord,
+            &g,
+            (c_from, c_to),
+            (t_from, t_to),
+            Labels { headers: false, bare: true, ..*labels },
+            &focus,
+            p.events,
+        )
+    } else {
+        Vec::new()
+    };
+    let (drawn, body_transform, headers): (Vec<Html>, Option<String>, Vec<Html>) = if dense {
+        let headers = p
+            .ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                html! {
+                    <text class="st-node" x={f1(g.x(i))} y={f1(TOP - 12.0)}>{id}</text>
+                }
+            })
+            .collect();
+        (Vec::new(), Some(format!("translate(0 {:.1})", -c0 * scale_now)), headers)
+    } else if ord == Order::TrueTime {
+        // True time: the body is drawn in fixed coordinates in chunks of one window each, which only re-render
+        // when their content or the settings change, and the window slides over them with one transform.
+        let ch = span.max(1.0);
+        let (k0, k1) = ((c_from / ch).floor().max(0.0) as u64, (c_to / ch).floor().max(0.0) as u64);
+        let last_t = d.points.last().map_or(0, |q| q.t) as f64;
+        let chunks = (k0..=k1)
+            .map(|k| {
+                let (a, b) = (k as f64 * ch, (k + 1) as f64 * ch);
+                let content = if b >= last_t { d.points.len() as u64 + d.arrows.len() as u64 * 7 } else { 0 };
+                let now_key = if b < p.t { u64::MAX } else if a > p.t { 0 } else { p.events };
+                html! {
+                    <StChunk key={k} diagram={p.diagram.clone()} gen={p.gen} content={content} k={k} ch={ch}
+                             scale={scale_now} ids={p.ids.clone()} labels={*labels} focus={focus.clone()} now_key={now_key}/>
+                }
+            })
+            .collect();
+        let headers = p
+            .ids
+            .iter()
+            .enumerate()
+            .map(|(i, id)| {
+                html! {
+                    <text class="st-node" x={f1(g.x(i))} y={f1(TOP - 12.0)}>{id}</text>
+                }
+            })
+            .collect();
+        (chunks, Some(format!("translate(0 {:.1})", -c0 * scale_now)), headers)
+    } else {
+        let sh = shapes(
+            &d,
+            &p.ids,
+            ord,
+            &g,
+            (c_from, c_to),
+            (t_from, t_to),
+            Labels { headers: true, ..*labels },
+            &focus,
+            p.events,
+        );
+        (sh.iter().map(render_shape).collect(), None, Vec::new())
+    };
+    let canvas_ref = use_node_ref();
+    let (canvas_size, resizes) = super::canvas::use_canvas_size(canvas_ref.clone());
+    let hits = use_mut_ref(Vec::<Shape>::new);
+    let painted = use_mut_ref(|| false);
+    {
+        let canvas_ref = canvas_ref.clone();
+        let hits = hits.clone();
+        let sh = canvas_shapes;
+        let _ = resizes;
+        use_effect(move || {
+            // Skip clearing a canvas that is already blank (the sparse views draw in SVG).
+            let mut was = painted.borrow_mut();
+            if !sh.is_empty() || *was {
+                if let Some(c) = canvas_ref.cast::<web_sys::HtmlCanvasElement>() {
+                    paint(&c, canvas_size.get(), &sh);
+                }
+                *was = !sh.is_empty();
+            }
+            *hits.borrow_mut() = sh;
+        });
+    }
     let playhead = (ord == Order::TrueTime).then(|| {
-        let y = g.y(p.t);
+        let y = TOP + p.t * scale_now;
         html! { <line class="st-playhead" x1="0" x2={WIDTH.to_string()} y1={f1(y)} y2={f1(y)}/> }
     });
     drop(d);
@@ -178,8 +454,31 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
         let svg_ref = svg_ref.clone();
         let follow = follow.clone();
         let diagram = p.diagram.clone();
+        let hits = hits.clone();
         Callback::from(move |e: MouseEvent| {
             let Some(target) = e.target().and_then(|t| t.dyn_into::<Element>().ok()) else { return };
+            if let (false, Some(svg)) = (hits.borrow().is_empty(), svg_ref.cast::<Element>()) {
+                // Canvas mode: find what was drawn under the pointer.
+                let r = svg.get_bounding_client_rect();
+                let k = (r.width() / WIDTH).min(r.height() / HEIGHT).max(1e-9);
+                let (ox, oy) = ((r.width() - WIDTH * k) / 2.0, (r.height() - HEIGHT * k) / 2.0);
+                let x = (e.client_x() as f64 - r.left() - ox) / k;
+                let y = (e.client_y() as f64 - r.top() - oy) / k;
+                match hit(&hits.borrow(), x, y) {
+                    Some(Hit::Point(pt)) => {
+                        let trace = diagram.0.borrow().points.get(pt).map(|q| q.trace);
+                        if let Some(i) = trace {
+                            send.emit(Msg::Select(Selection::Event(i)));
+                        }
+                        return;
+                    }
+                    Some(Hit::Message(m)) => {
+                        send.emit(Msg::Select(Selection::Message(m)));
+                        return;
+                    }
+                    None => {}
+                }
+            }
             if let Some(pt) = target.get_attribute("data-point").and_then(|v| v.parse::<usize>().ok()) {
                 let trace = diagram.0.borrow().points.get(pt).map(|q| q.trace);
                 if let Some(i) = trace {
@@ -308,6 +607,8 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
                 <label><input type="checkbox" id="st-l-vector" checked={l.vector} onchange={toggle(|l| &mut l.vector)}/>{"V"}</label>
                 <label><input type="checkbox" id="st-l-wall" checked={l.wall} onchange={toggle(|l| &mut l.wall)}/>{"PC"}</label>
             </div>
+            <div class="st-stage">
+            <canvas ref={canvas_ref} class="st-canvas" aria-hidden="true"></canvas>
             <svg id="spacetime" ref={svg_ref} viewBox={format!("0 0 {WIDTH} {HEIGHT}")} onclick={onclick} onwheel={onwheel}
                  role="img" aria-label={tr(lang, "st.title")}>
                 <defs>
@@ -318,9 +619,14 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
                         <line x1="0" y1="0" x2="0" y2="6" class="st-hatch-line"/>
                     </pattern>
                 </defs>
-                { for drawn }
-                { for playhead }
+                <g class="st-body" transform={body_transform}>
+                    { for drawn }
+                    { for playhead }
+                </g>
+                <rect class="st-header-bg" x="0" y="0" width={WIDTH.to_string()} height={f1(TOP - 4.0)}/>
+                { for headers }
             </svg>
+            </div>
             if let Some((past, future)) = past_future {
                 <p class="st-causal" id="st-causal">{format!("{} {past} · {} {future}", tr(lang, "st.past"), tr(lang, "st.future"))}</p>
             }

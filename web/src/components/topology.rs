@@ -3,13 +3,16 @@
 //! A message's position is interpolated between its send and delivery times at the playhead, so the animation is
 //! exact at any speed and when scrubbing. Dropped messages fall away for a moment with the reason they were lost.
 
+use super::palette::{palette, Palette};
 use crate::i18n::{tr, use_lang};
 use crate::player::{Selection, Shared};
 use netsplit_core::layout::{circle, Point};
 use netsplit_core::trace::{TraceEvent, TraceKind};
 use netsplit_core::view::{MessageView, NodeView, Snapshot};
 use std::f64::consts::TAU;
-use web_sys::{Element, PointerEvent};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{Element, HtmlCanvasElement, PointerEvent};
 use yew::prelude::*;
 
 /// Side of the square drawing area (SVG user units).
@@ -61,6 +64,10 @@ pub struct TopologyProps {
     pub on_split: Callback<Vec<Vec<usize>>>,
     /// The viewer clicked a link: (src, dst, one direction only).
     pub on_link: Callback<(usize, usize, bool)>,
+    /// The snapshot the accessible message list is built from (refreshed less often than every frame while
+    /// playing); the drawing's snapshot when not given.
+    #[prop_or_default]
+    pub list_snap: Option<(Shared<Snapshot>, f64)>,
     /// Reduced motion: no falling animation.
     #[prop_or(false)]
     pub reduced_motion: bool,
@@ -182,6 +189,163 @@ fn node_view(
     }
 }
 
+/// Properties of the accessible message list.
+#[derive(Properties, PartialEq)]
+struct MessageListProps {
+    snap: Shared<Snapshot>,
+    t: f64,
+    on_select: Callback<Selection>,
+}
+
+/// The messages in flight as buttons, for screen readers and keyboards (the drawing itself is a canvas).
+#[component]
+fn MessageList(p: &MessageListProps) -> Html {
+    let n = p.snap.nodes.len();
+    let pos = positions(n);
+    let items = p.snap.messages.iter().filter(|m| m.src < n && m.dst < n).map(|m| {
+        let on_select = p.on_select.clone();
+        // Where it is drawn (drawing units), so tools and tests can find it on the canvas.
+        let at = message_point(m, &pos, p.t);
+        let id = m.id;
+        let label = format!("{} {} → {}", m.label, p.snap.nodes[m.src].id, p.snap.nodes[m.dst].id);
+        html! {
+            <li>
+                <button data-msg={m.id.to_string()} data-kind={m.kind} data-x={f1(at.x)} data-y={f1(at.y)}
+                        onclick={Callback::from(move |_| on_select.emit(Selection::Message(id)))}>{label}</button>
+            </li>
+        }
+    });
+    html! { <ul class="sr-only" id="msg-list" aria-label="Messages in flight">{ for items }</ul> }
+}
+
+/// The message drawn nearest to `p` (within its click radius) at time `t`.
+pub fn nearest_message(snap: &Snapshot, t: f64, p: Point) -> Option<u64> {
+    let pos = positions(snap.nodes.len());
+    snap.messages
+        .iter()
+        .filter(|m| m.src < pos.len() && m.dst < pos.len() && m.src != m.dst)
+        .map(|m| {
+            let q = message_point(m, &pos, t);
+            (m.id, (q.x - p.x).powi(2) + (q.y - p.y).powi(2))
+        })
+        .filter(|(_, d2)| *d2 <= 14.0 * 14.0)
+        .min_by(|a, b| a.1.total_cmp(&b.1))
+        .map(|(id, _)| id)
+}
+
+/// Where the drawing sits in its panel, in CSS pixels. Measured only after a resize: reading layout every frame
+/// right after the DOM changed forced a synchronous layout that cost a fifth of the frame.
+#[derive(Clone, Copy, Debug)]
+struct Geom {
+    left: f64,
+    top: f64,
+    width: f64,
+    height: f64,
+}
+
+fn measure(canvas: &HtmlCanvasElement) -> Option<Geom> {
+    let parent = canvas.parent_element()?;
+    let svg = parent.query_selector("#cluster").ok().flatten()?;
+    let (r, pr) = (svg.get_bounding_client_rect(), parent.get_bounding_client_rect());
+    Some(Geom { left: r.left() - pr.left(), top: r.top() - pr.top(), width: r.width(), height: r.height() })
+}
+
+#[allow(clippy::too_many_arguments)]
+fn paint(
+    canvas: &HtmlCanvasElement,
+    geom: &std::cell::RefCell<Option<Geom>>,
+    snap: &Snapshot,
+    t: f64,
+    selected: Selection,
+    falling: &[Falling],
+    hl: &[String],
+    reduced: bool,
+) {
+    let Some(svg) = canvas.parent_element().and_then(|p| p.query_selector("#cluster").ok().flatten()) else { return };
+    let known = *geom.borrow();
+    let Some(g) = known.or_else(|| measure(canvas)) else { return };
+    let dpr = web_sys::window().map_or(1.0, |w| w.device_pixel_ratio()).max(1.0);
+    let (w, h) = (g.width.max(1.0), g.height.max(1.0));
+    let (cw, ch) = ((w * dpr).round() as u32, (h * dpr).round() as u32);
+    if known.is_none() {
+        *geom.borrow_mut() = Some(g);
+        canvas.set_width(cw);
+        canvas.set_height(ch);
+        let style = canvas.style();
+        let _ = style.set_property("left", &format!("{}px", g.left));
+        let _ = style.set_property("top", &format!("{}px", g.top));
+        let _ = style.set_property("width", &format!("{w}px"));
+        let _ = style.set_property("height", &format!("{h}px"));
+    }
+    let Some(ctx) =
+        canvas.get_context("2d").ok().flatten().and_then(|c| c.dyn_into::<web_sys::CanvasRenderingContext2d>().ok())
+    else {
+        return;
+    };
+    // The SVG's viewBox is fitted (xMidYMid meet): the same transform maps drawing units to canvas pixels.
+    let scale = (w / SIZE).min(h / SIZE) * dpr;
+    let (ox, oy) = ((cw as f64 - SIZE * scale) / 2.0, (ch as f64 - SIZE * scale) / 2.0);
+    let _ = ctx.set_transform(1.0, 0.0, 0.0, 1.0, 0.0, 0.0);
+    ctx.clear_rect(0.0, 0.0, cw as f64, ch as f64);
+    let _ = ctx.set_transform(scale, 0.0, 0.0, scale, ox, oy);
+    let Palette { hues, panel, fg, bad, .. } = palette(&svg);
+    let pos = positions(snap.nodes.len());
+    let n = snap.nodes.len();
+    let labelled = snap.messages.len() <= 60;
+    ctx.set_font("10px system-ui, sans-serif");
+    ctx.set_text_align("center");
+    // Canvas state changes cost a call into the browser each: keep the dash pattern until it must change.
+    let (solid, dash) = (js_sys::Array::new(), js_sys::Array::of2(&3.0.into(), &2.0.into()));
+    let mut dashed = false;
+    for m in snap.messages.iter().filter(|m| m.src < n && m.dst < n && m.src != m.dst) {
+        let p = message_point(m, &pos, t);
+        let hue = &hues[kind_hue(m.kind) as usize];
+        let sel = selected == Selection::Message(m.id);
+        let lit = hl.iter().any(|k| k == m.kind);
+        ctx.begin_path();
+        if m.response {
+            ctx.rect(p.x - 7.0, p.y - 7.0, 14.0, 14.0);
+        } else {
+            let _ = ctx.arc(p.x, p.y, 8.0, 0.0, TAU);
+        }
+        ctx.set_fill_style_str(if m.response { &panel } else { hue });
+        ctx.fill();
+        if m.dup != dashed {
+            dashed = m.dup;
+            let _ = ctx.set_line_dash(if dashed { &dash } else { &solid });
+        }
+        ctx.set_line_width(if sel || lit { 4.0 } else { 2.0 });
+        ctx.set_stroke_style_str(if sel {
+            &fg
+        } else if lit {
+            &bad
+        } else {
+            hue
+        });
+        ctx.stroke();
+        if labelled || sel {
+            let delayed = if m.delayed > 0 { format!(" +{}ms", m.delayed) } else { String::new() };
+            ctx.set_fill_style_str(&fg);
+            let _ = ctx.fill_text(&format!("{}{delayed}", m.label), p.x, p.y - 12.0);
+        }
+    }
+    let _ = ctx.set_line_dash(&solid);
+    // Lost messages: crosses in one font, then their reasons in another (setting a font re-parses it).
+    ctx.set_fill_style_str(&bad);
+    let drop = |f: &Falling| if reduced { 0.0 } else { f.age * 40.0 };
+    ctx.set_font("bold 18px system-ui, sans-serif");
+    for f in falling {
+        ctx.set_global_alpha((1.0 - f.age).clamp(0.0, 1.0));
+        let _ = ctx.fill_text("✕", f.at.x, f.at.y + drop(f));
+    }
+    ctx.set_font("10px system-ui, sans-serif");
+    for f in falling {
+        ctx.set_global_alpha((1.0 - f.age).clamp(0.0, 1.0));
+        let _ = ctx.fill_text(&format!("{} {}", f.kind, f.reason), f.at.x, f.at.y + drop(f) + 14.0);
+    }
+    ctx.set_global_alpha(1.0);
+}
+
 fn split_by_line(pos: &[Point], a: Point, b: Point) -> Vec<Vec<usize>> {
     let mut left = Vec::new();
     let mut right = Vec::new();
@@ -264,62 +428,59 @@ pub fn Topology(props: &TopologyProps) -> Html {
         }
     }
 
-    // With many messages in flight, labels would cover the drawing: show them only while there are few.
-    let labelled = snap.messages.len() <= 60;
-    let messages: Vec<Html> = snap
-        .messages
-        .iter()
-        .filter(|m| m.src < n && m.dst < n && m.src != m.dst)
-        .map(|m| {
-            let p = message_point(m, &pos, t);
-            let selected = props.selected == Selection::Message(m.id);
-            let cls = classes!(
-                "msg",
-                format!("hue{}", kind_hue(m.kind)),
-                m.response.then_some("response"),
-                m.dup.then_some("dup"),
-                selected.then_some("selected"),
-                props.hl_kinds.iter().any(|k| k == m.kind).then_some("highlight")
-            );
-            let on_select = props.on_select.clone();
-            let id = m.id;
-            let onclick = Callback::from(move |e: MouseEvent| {
-                e.stop_propagation();
-                on_select.emit(Selection::Message(id));
+    // Messages and lost messages are painted on a canvas over the drawing: hundreds of them move every frame,
+    // which as SVG elements would cost a DOM update each. An accessible list names them for screen readers.
+    let canvas_ref = use_node_ref();
+    let geom = use_mut_ref(|| None::<Geom>);
+    let resizes = use_mut_ref(|| 0u32);
+    let force = use_force_update();
+    {
+        // Forget the measured geometry whenever the panel or the drawing changes size, and repaint.
+        let (canvas_ref, geom, resizes) = (canvas_ref.clone(), geom.clone(), resizes.clone());
+        use_effect_with((), move |_| {
+            let on_resize = Closure::<dyn FnMut()>::new(move || {
+                *geom.borrow_mut() = None;
+                *resizes.borrow_mut() += 1;
+                force.force_update();
             });
-            let shape = if m.response {
-                html! { <rect x={f1(p.x - 7.0)} y={f1(p.y - 7.0)} width="14" height="14" rx="3"/> }
-            } else {
-                html! { <circle cx={f1(p.x)} cy={f1(p.y)} r="8"/> }
-            };
-            let delayed = (m.delayed > 0).then(|| format!(" +{}ms", m.delayed));
-            html! {
-                <g class={cls} data-msg={m.id.to_string()} onclick={onclick} role="button"
-                   aria-label={format!("{} {} → {}", m.label, snap.nodes[m.src].id, snap.nodes[m.dst].id)}>
-                    <circle class="hit" cx={f1(p.x)} cy={f1(p.y)} r="14"/>
-                    { shape }
-                    if labelled || selected {
-                        <text x={f1(p.x)} y={f1(p.y - 12.0)}>{format!("{}{}", m.label, delayed.unwrap_or_default())}</text>
+            let observer = web_sys::ResizeObserver::new(on_resize.as_ref().unchecked_ref()).ok();
+            if let (Some(ro), Some(c)) = (&observer, canvas_ref.cast::<HtmlCanvasElement>()) {
+                if let Some(parent) = c.parent_element() {
+                    ro.observe(&parent);
+                    if let Some(svg) = parent.query_selector("#cluster").ok().flatten() {
+                        ro.observe(&svg);
                     }
-                </g>
+                }
             }
-        })
-        .collect();
-
-    let falling: Vec<Html> = props
-        .falling
-        .iter()
-        .map(|f| {
-            let drop = if props.reduced_motion { 0.0 } else { f.age * 40.0 };
-            let opacity = (1.0 - f.age).clamp(0.0, 1.0);
-            html! {
-                <g class="falling" style={format!("opacity:{opacity:.2}")} data-drop={f.id.to_string()}>
-                    <text class="drop-x" x={f1(f.at.x)} y={f1(f.at.y + drop)}>{"✕"}</text>
-                    <text class="drop-reason" x={f1(f.at.x)} y={f1(f.at.y + drop + 14.0)}>{format!("{} {}", f.kind, f.reason)}</text>
-                </g>
+            move || {
+                if let Some(ro) = observer {
+                    ro.disconnect();
+                }
+                drop(on_resize);
             }
-        })
-        .collect();
+        });
+    }
+    {
+        let canvas_ref = canvas_ref.clone();
+        let snap = props.snap.clone();
+        let falling = props.falling.clone();
+        let hl = props.hl_kinds.clone();
+        let geom = geom.clone();
+        let generation = *resizes.borrow();
+        let key = (
+            props.snap.clone(),
+            props.t.to_bits(),
+            props.selected,
+            props.falling.clone(),
+            props.reduced_motion,
+            generation,
+        );
+        use_effect_with(key, move |(_, t, selected, _, reduced, _)| {
+            if let Some(c) = canvas_ref.cast::<HtmlCanvasElement>() {
+                paint(&c, &geom, &snap, f64::from_bits(*t), *selected, &falling, &hl, *reduced);
+            }
+        });
+    }
 
     let nodes: Vec<Html> = snap
         .nodes
@@ -340,6 +501,7 @@ pub fn Topology(props: &TopologyProps) -> Html {
         .collect();
 
     // Partition drawing: drag across the background.
+    let snap_for_click = props.snap.clone();
     let onpointerdown = {
         let drag = drag.clone();
         let svg_ref = svg_ref.clone();
@@ -347,11 +509,11 @@ pub fn Topology(props: &TopologyProps) -> Html {
         let mode = props.partition_mode;
         Callback::from(move |e: PointerEvent| {
             if let Some(svg) = svg_ref.cast::<Element>() {
+                let p = svg_point(&e, &svg);
                 if mode {
-                    let p = svg_point(&e, &svg);
                     drag.set(Some((p, p)));
                 } else {
-                    on_select.emit(Selection::None);
+                    on_select.emit(nearest_message(&snap_for_click, t, p).map_or(Selection::None, Selection::Message));
                 }
             }
         })
@@ -385,17 +547,23 @@ pub fn Topology(props: &TopologyProps) -> Html {
     let line = drag.map(|(a, b)| {
         html! { <line class="split-line" x1={f1(a.x)} y1={f1(a.y)} x2={f1(b.x)} y2={f1(b.y)}/> }
     });
-    html! {
+    let svg = html! {
         <svg id="cluster" ref={svg_ref} viewBox={format!("0 0 {SIZE} {SIZE}")} class={classes!(props.partition_mode.then_some("partition-mode"))}
              role="img" aria-label="Cluster" onpointerdown={onpointerdown} onpointermove={onpointermove}
              onpointerup={onpointerup.clone()} onpointerleave={onpointerup}>
             <g class="groups">{ for groups }</g>
             <g class="links">{ for links }</g>
             <g class="nodes">{ for nodes }</g>
-            <g class="messages">{ for messages }</g>
-            <g class="drops">{ for falling }</g>
             { for line }
         </svg>
+    };
+    let (list_snap, list_t) = props.list_snap.clone().unwrap_or_else(|| (props.snap.clone(), props.t));
+    html! {
+        <>
+            { svg }
+            <canvas ref={canvas_ref} class="msg-layer" aria-hidden="true"></canvas>
+            <MessageList snap={list_snap} t={list_t} on_select={props.on_select.clone()}/>
+        </>
     }
 }
 

@@ -8,7 +8,7 @@ use crate::sim::Simulation;
 use serde_json::{json, Value};
 
 fn preset(id: &str) -> Scenario {
-    presets::parsed().into_iter().find(|s| s.id == id).unwrap_or_else(|| panic!("no preset {id}"))
+    presets::by_id(id).cloned().unwrap_or_else(|| panic!("no preset {id}"))
 }
 
 fn lww(mode: &str, clocks: Value, schedule: Value, faults: Value, until: u64) -> Scenario {

@@ -355,7 +355,7 @@ fn explore(args: &[String]) -> Result<u8, String> {
         let p = ex.run_batch(64);
         let now = Instant::now();
         let out_of_time = deadline.is_some_and(|d| now - start >= d);
-        if p.done || out_of_time {
+        if p.done || out_of_time || p.runs >= runs {
             break;
         }
         if now - last_report >= Duration::from_secs(1) {
@@ -369,7 +369,7 @@ fn explore(args: &[String]) -> Result<u8, String> {
     let Some(cex) = p.found else {
         let why = if p.done && a.exhaustive.is_some() {
             "every interleaving up to that depth explored"
-        } else if p.done {
+        } else if p.done || p.runs >= runs {
             "run budget spent"
         } else {
             "time budget spent"

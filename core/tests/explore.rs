@@ -151,7 +151,7 @@ fn raft_committing_previous_term_entries_by_counting_loses_a_committed_entry() {
 fn lww_physical_timestamps_with_skew_lose_a_causally_later_write() {
     let base = scenario(
         r#"{"format":1,"id":"lww-explore","protocol":"lww","nodes":["n1","n2","n3"],"params":{"tsMode":"physical"},
-            "runUntil":1500}"#,
+            "clocks":{"n1":{"offset":300,"drift":5000}},"runUntil":1500}"#,
     );
     let b = budget(&[FaultKind::Client, FaultKind::Clock], 40, 1_200, 200);
     let (cex, secs) = find(base, b, 0, 2_000, "LWW-CausalLoss");

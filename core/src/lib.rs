@@ -34,6 +34,7 @@ pub mod rng;
 pub mod run;
 pub mod scenario;
 pub mod seek;
+pub mod share;
 pub mod sim;
 pub mod spacetime;
 pub mod time;

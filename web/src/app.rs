@@ -4,6 +4,7 @@
 use crate::catalog::{self, PROTOCOLS};
 use crate::components::controls::Controls;
 use crate::components::event_log::EventLog;
+use crate::components::guide::Guide;
 use crate::components::help::Help;
 use crate::components::inspector::Inspector;
 use crate::components::invariants::Invariants;
@@ -11,8 +12,11 @@ use crate::components::network::Network;
 use crate::components::node_menu::NodeMenu;
 use crate::components::spacetime::{DiagramRef, SpaceTime};
 use crate::components::topology::{falling_messages, positions, Topology, SIZE};
+use crate::files::{copy_to_clipboard, download_text, read_text};
+use crate::guide::chapters::CHAPTERS;
 use crate::i18n::{tr, Lang};
 use crate::player::{Msg, Player, Selection, Shared};
+use crate::url::{self, Launch};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use netsplit_core::scenario::{Action, Scenario};
@@ -20,8 +24,9 @@ use netsplit_core::trace::TraceKind;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
-use web_sys::{HtmlInputElement, HtmlSelectElement, KeyboardEvent};
+use web_sys::{DragEvent, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
 use yew::prelude::*;
+use yew::Reducible;
 
 /// The first scenario shown: a Raft sandbox when Raft is available, else the first protocol this build runs.
 pub fn initial_scenario() -> Scenario {
@@ -34,10 +39,15 @@ fn random_seed() -> u64 {
     (js_sys::Math::random() * 1e9) as u64
 }
 
-/// Keeps the last frame costs (ms) in `window.__netsplitFrames` for the frame-cost benchmark.
-fn record_frame_cost(ms: f64) {
+thread_local! {
+    /// When the animation frame being rendered started (performance.now()), until the render that follows it ends.
+    static FRAME_START: Cell<Option<f64>> = const { Cell::new(None) };
+}
+
+/// Appends a number to a JS array on `window` (kept at most 5,000 long) for the frame-cost benchmark.
+fn record(key: &str, ms: f64) {
     let Some(w) = web_sys::window() else { return };
-    let key = wasm_bindgen::JsValue::from_str("__netsplitFrames");
+    let key = wasm_bindgen::JsValue::from_str(key);
     let arr = match js_sys::Reflect::get(&w, &key).ok().and_then(|v| v.dyn_into::<js_sys::Array>().ok()) {
         Some(a) => a,
         None => {
@@ -65,9 +75,8 @@ fn schedule_frame(
     let frame = request_animation_frame(move |ts| {
         let dt = last.get().map_or(16.7, |l| ts - l);
         last.set(Some(ts));
-        let start = now_ms();
+        FRAME_START.with(|f| f.set(Some(now_ms())));
         d.dispatch(Msg::Frame(dt));
-        record_frame_cost(now_ms() - start);
         schedule_frame(h, last, d);
     });
     *holder.borrow_mut() = Some(frame);
@@ -85,27 +94,93 @@ fn set_theme(theme: &str) {
     }
 }
 
+/// The player a launch configuration asks for: its scenario at its playhead and speed, playing if autoplay.
+pub fn start_player(l: &Launch) -> Player {
+    let (p, notice) = match Player::new(l.scenario.clone()) {
+        Ok(p) => (p, l.notice.clone()),
+        Err(e) => (Player::new(initial_scenario()).expect("the sandbox is valid"), Some(e)),
+    };
+    let mut p = Rc::new(p);
+    if let Some(s) = l.speed {
+        p = p.reduce(Msg::Speed(s));
+    }
+    if l.t > 0.0 {
+        p = p.reduce(Msg::Seek(l.t));
+    }
+    if let Some(e) = &l.embed {
+        p = p.reduce(Msg::StopAt(e.end));
+    }
+    if l.autoplay || l.embed.as_ref().is_some_and(|e| e.autoplay) {
+        p = p.reduce(Msg::Play);
+    }
+    if let Some(sel) = &l.selection {
+        p = p.reduce(Msg::Select(url::parse_selection(sel)));
+    }
+    if let Some(n) = notice {
+        p = p.reduce(Msg::Notice(n));
+    }
+    (*p).clone()
+}
+
 /// Properties of the app.
 #[derive(Properties, PartialEq)]
 pub struct AppProps {
-    /// The scenario to open with.
-    #[prop_or_else(|| Shared::new(initial_scenario()))]
-    pub scenario: Shared<Scenario>,
-    /// The language to start in.
-    #[prop_or_default]
-    pub lang: Lang,
+    /// How to start: scenario, playhead, language, views, embed mode.
+    pub launch: Shared<Launch>,
 }
 
 /// The root component.
 #[component]
 pub fn App(props: &AppProps) -> Html {
+    let launch = props.launch.clone();
     let player = {
-        let s = (*props.scenario).clone();
-        use_reducer(move || Player::new(s).unwrap_or_else(|_| Player::new(initial_scenario()).expect("sandbox")))
+        let l = launch.clone();
+        use_reducer(move || start_player(&l))
     };
-    let lang = use_state(|| props.lang);
-    let theme = use_state(|| "auto".to_string());
+    let lang = use_state(|| launch.lang);
+    let theme = use_state(|| launch.theme.clone());
+    let views = use_state(|| launch.views);
+    let share = use_state(|| None::<(String, String)>);
+    let guide = use_state(|| None::<(usize, usize)>);
     let help = use_state(|| false);
+    // Frame cost: from the animation frame's start to the end of the render it caused (the benchmark reads
+    // window.__netsplitFrames); and when the first render happened (window.__netsplitFirstRender).
+    use_effect(|| {
+        if let Some(start) = FRAME_START.with(|f| f.take()) {
+            record("__netsplitFrames", now_ms() - start);
+        }
+        if let Some(w) = web_sys::window() {
+            let key = wasm_bindgen::JsValue::from_str("__netsplitFirstRender");
+            if js_sys::Reflect::get(&w, &key).map(|v| v.is_undefined()).unwrap_or(false) {
+                let _ = js_sys::Reflect::set(&w, &key, &wasm_bindgen::JsValue::from_f64(now_ms()));
+            }
+        }
+    });
+    {
+        let t = (*theme).clone();
+        use_effect_with(t, |t| set_theme(t));
+    }
+    {
+        let l = *lang;
+        use_effect_with(l, |l| url::remember_lang(*l));
+    }
+    // Embeds: loop back to the start at the end.
+    {
+        let d = player.dispatcher();
+        let embed = launch.embed.clone();
+        let stop = player.stop_at.unwrap_or(player.end as f64).min(player.end as f64);
+        let at_end = !player.playing && player.t >= stop;
+        use_effect_with(at_end, move |&at_end| {
+            if let Some(e) = embed.filter(|e| at_end && e.looped) {
+                // A short rest at the end before starting again.
+                let t = gloo::timers::callback::Timeout::new(1200, move || {
+                    d.dispatch(Msg::Seek(e.start));
+                    d.dispatch(Msg::Play);
+                });
+                t.forget();
+            }
+        });
+    }
     let partition_mode = use_state(|| false);
     let menu_open = use_state(|| false);
     let reduced_motion = use_memo((), |_| prefers_reduced_motion());
@@ -314,7 +389,17 @@ pub fn App(props: &AppProps) -> Html {
     let t = player.t;
     let window = (700.0 * player.speed).max(4.0);
     let falling = Shared::new(player.with_trace(|tr| falling_messages(tr, n, t, window)));
-    let log_entries = use_memo(player.version, |_| {
+    // While playing, the event log refreshes at most four times a second (it is read, not watched per frame).
+    let log_key = use_mut_ref(|| (0u64, f64::NEG_INFINITY));
+    let log_version = {
+        let mut k = log_key.borrow_mut();
+        let now = now_ms();
+        if !player.playing || now - k.1 > 250.0 {
+            *k = (player.version, now);
+        }
+        k.0
+    };
+    let log_entries = use_memo(log_version, |_| {
         let ev = player.events();
         player.with_trace(|tr| {
             let end = tr.partition_point(|e| e.ev <= ev);
@@ -365,13 +450,174 @@ pub fn App(props: &AppProps) -> Html {
         _ => None,
     };
 
+    // Sharing, files and the guide.
+    let current_payload = {
+        let player = player.clone();
+        let lang = *lang;
+        let views = *views;
+        move || url::payload(&player.scenario(), player.t, lang, views, player.speed, player.selected)
+    };
+    let on_share = {
+        let share = share.clone();
+        let payload = current_payload.clone();
+        let title = player.base.title.clone().unwrap_or_else(|| player.base.id.clone());
+        let views = *views;
+        Callback::from(move |_| {
+            let p = payload();
+            let link = format!("{}#{p}", url::base_url());
+            copy_to_clipboard(&link);
+            share.set(Some((link, url::embed_code(&p, &title, views))));
+        })
+    };
+    let close_share = {
+        let share = share.clone();
+        Callback::from(move |_| share.set(None))
+    };
+    let on_download = {
+        let player = player.clone();
+        Callback::from(move |_| {
+            let s = player.scenario();
+            let text = serde_json::to_string_pretty(&s.to_json()).unwrap_or_default() + "\n";
+            download_text(&format!("{}.json", s.id), "application/json", &text);
+        })
+    };
+    let on_trace = {
+        let player = player.clone();
+        Callback::from(move |_| {
+            let ids = netsplit_core::protocol::Cluster::new(player.base.nodes.clone());
+            let text = player
+                .with_trace(|tr| tr.iter().map(|e| e.to_json(&ids).to_string()).collect::<Vec<_>>().join("\n") + "\n");
+            download_text(&format!("{}-trace.jsonl", player.base.id), "application/x-ndjson", &text);
+        })
+    };
+    let open_text = {
+        let send = send.clone();
+        move |r: Result<String, String>| match r.and_then(|t| Scenario::parse(&t).map_err(|e| e.to_string())) {
+            Ok(sc) => send.emit(Msg::Load(Box::new(sc))),
+            Err(e) => send.emit(Msg::Notice(e)),
+        }
+    };
+    let on_file = {
+        let open_text = open_text.clone();
+        Callback::from(move |e: Event| {
+            let input: HtmlInputElement = e.target_unchecked_into();
+            if let Some(f) = input.files().and_then(|fs| fs.get(0)) {
+                let open_text = open_text.clone();
+                read_text(f, open_text);
+            }
+            input.set_value("");
+        })
+    };
+    let on_drop = {
+        let open_text = open_text.clone();
+        Callback::from(move |e: DragEvent| {
+            e.prevent_default();
+            if let Some(f) = e.data_transfer().and_then(|d| d.files()).and_then(|fs| fs.get(0)) {
+                let open_text = open_text.clone();
+                read_text(f, open_text);
+            }
+        })
+    };
+    let on_dragover = Callback::from(|e: DragEvent| e.prevent_default());
+    let toggle_view = |diagram: bool| {
+        let views = views.clone();
+        Callback::from(move |_| {
+            let mut v = *views;
+            if diagram {
+                v.diagram = !v.diagram;
+            } else {
+                v.cluster = !v.cluster;
+            }
+            if v.cluster || v.diagram {
+                views.set(v);
+            }
+        })
+    };
+    let go_guide = {
+        let guide = guide.clone();
+        let send = send.clone();
+        Callback::from(move |(c, st): (usize, usize)| {
+            let Some(step) = CHAPTERS.get(c).and_then(|ch| ch.steps.get(st)) else { return };
+            guide.set(Some((c, st)));
+            match catalog::preset(step.scenario) {
+                Some(sc) => {
+                    send.emit(Msg::Load(Box::new(sc)));
+                    send.emit(Msg::Seek(step.until as f64));
+                }
+                None => send.emit(Msg::Notice(format!("guide: no preset {:?}", step.scenario))),
+            }
+        })
+    };
+    let exit_guide = {
+        let guide = guide.clone();
+        Callback::from(move |_| guide.set(None))
+    };
+    // Guide highlights: the step's nodes and message types.
+    let (guide_nodes, guide_kinds) = match *guide {
+        Some((c, st)) => {
+            let step = &CHAPTERS[c].steps[st];
+            let nodes: Vec<usize> =
+                step.nodes.iter().filter_map(|id| player.base.nodes.iter().position(|x| x == id)).collect();
+            (nodes, step.messages.iter().map(|m| m.to_string()).collect::<Vec<_>>())
+        }
+        None => (Vec::new(), Vec::new()),
+    };
+    let highlight = if guide_nodes.is_empty() { highlight } else { Shared::new(guide_nodes) };
+    let hl_kinds = Shared::new(guide_kinds);
+
+    let cluster_view = html! {
+        <div class="cluster-wrap">
+            <Topology snap={snap.clone()} t={t} selected={player.selected} highlight={highlight.clone()}
+                      hl_kinds={hl_kinds.clone()} falling={falling.clone()} partition_mode={*partition_mode}
+                      on_select={on_select.clone()} on_split={on_split.clone()} on_link={on_link.clone()}
+                      reduced_motion={*reduced_motion}/>
+            { for menu }
+        </div>
+    };
+    let diagram_view = html! {
+        <SpaceTime diagram={DiagramRef(player.diagram.clone())} version={player.version} ids={ids.0.clone()}
+                   t={t} events={player.events()} end={player.end} selected={player.selected}
+                   send={send.clone()} name={player.base.id.clone()}/>
+    };
+
+    // Embed mode: the views and compact controls only, with a link to the full app.
+    if launch.embed.is_some() {
+        let open_full = format!("{}#{}", url::base_url(), current_payload());
+        return html! {
+            <ContextProvider<Lang> context={l}>
+            <div class={classes!("embed", (views.cluster && views.diagram).then_some("both"))} lang={l.code()}>
+                <div class="embed-views">
+                    if views.cluster { { cluster_view } }
+                    if views.diagram { { diagram_view } }
+                </div>
+                <div class="embed-bar">
+                    <button id="play" class="primary" onclick={{ let s = send.clone(); Callback::from(move |_| s.emit(Msg::Toggle)) }}
+                            aria-label={if player.playing { tr(l, "ctl.pause") } else { tr(l, "ctl.play") }}>
+                        { if player.playing { crate::components::icons::pause() } else { crate::components::icons::play() } }
+                    </button>
+                    <input id="scrubber" type="range" min="0" max={player.end.to_string()} value={format!("{t:.0}")}
+                           aria-label={tr(l, "ctl.timeline")}
+                           oninput={{ let s = send.clone(); Callback::from(move |e: InputEvent| {
+                               let i: HtmlInputElement = e.target_unchecked_into();
+                               if let Ok(v) = i.value().parse::<f64>() { s.emit(Msg::Seek(v)); }
+                           }) }}/>
+                    <span class="clock">{format!("{t:.0} ms")}</span>
+                    <a class="open-full" href={open_full} target="_blank" rel="noopener">{tr(l, "embed.open")}</a>
+                </div>
+                if let Some(msg) = player.notice.clone() { <div class="notice" role="alert" id="notice">{msg}</div> }
+            </div>
+            </ContextProvider<Lang>>
+        };
+    }
+
     let presets = catalog::presets(&protocol);
     let preset_value =
         if presets.iter().any(|(id, _, _)| *id == player.base.id) { player.base.id.clone() } else { String::new() };
     let description = player.base.description.clone();
     html! {
         <ContextProvider<Lang> context={l}>
-        <div class={classes!("app", (*partition_mode).then_some("partitioning"))} lang={l.code()}>
+        <div class={classes!("app", (*partition_mode).then_some("partitioning"))} lang={l.code()}
+             ondrop={on_drop} ondragover={on_dragover}>
             <header class="topbar">
                 <h1>{tr(l, "app.title")}</h1>
                 <span class="tagline">{tr(l, "app.tagline")}</span>
@@ -399,6 +645,11 @@ pub fn App(props: &AppProps) -> Html {
                 </label>
                 <button id="new-run" onclick={on_new_run}>{tr(l, "ctl.newRun")}</button>
                 <span class="spacer"></span>
+                <button id="guide-button" class={classes!(guide.is_some().then_some("active"))}
+                        onclick={{ let g = go_guide.clone(); let guide = guide.clone(); let exit = exit_guide.clone();
+                                   Callback::from(move |_| if guide.is_some() { exit.emit(()) } else { g.emit((0, 0)) }) }}>
+                    {tr(l, "guide.button")}
+                </button>
                 <label>{tr(l, "ctl.lang")}
                     <select id="lang" onchange={on_lang}>
                         <option value="en" selected={l == Lang::En}>{"English"}</option>
@@ -407,14 +658,28 @@ pub fn App(props: &AppProps) -> Html {
                 </label>
                 <label>{tr(l, "ctl.theme")}
                     <select id="theme" onchange={on_theme}>
-                        <option value="auto" selected={*theme == "auto"}>{"auto"}</option>
-                        <option value="light" selected={*theme == "light"}>{"☀"}</option>
-                        <option value="dark" selected={*theme == "dark"}>{"☾"}</option>
+                        <option value="auto" selected={*theme == "auto"}>{tr(l, "theme.auto")}</option>
+                        <option value="light" selected={*theme == "light"}>{tr(l, "theme.light")}</option>
+                        <option value="dark" selected={*theme == "dark"}>{tr(l, "theme.dark")}</option>
                     </select>
                 </label>
                 <button id="help-button" onclick={open_help} aria-label={tr(l, "ctl.help")}>{"?"}</button>
             </header>
-            if let Some(d) = description {
+            <nav class="toolbar" aria-label={tr(l, "tools.title")}>
+                <button id="share-button" onclick={on_share}>{tr(l, "tools.share")}</button>
+                <button id="download-scenario" onclick={on_download}>{tr(l, "tools.downloadScenario")}</button>
+                <button id="download-trace" onclick={on_trace}>{tr(l, "tools.downloadTrace")}</button>
+                <label class="file-button">{tr(l, "tools.open")}
+                    <input id="open-file" type="file" accept=".json,application/json" onchange={on_file}/>
+                </label>
+                <span class="hint">{tr(l, "tools.drop")}</span>
+                <span class="spacer"></span>
+                <label><input type="checkbox" id="view-cluster" checked={views.cluster} onchange={toggle_view(false)}/>{tr(l, "views.cluster")}</label>
+                <label><input type="checkbox" id="view-diagram" checked={views.diagram} onchange={toggle_view(true)}/>{tr(l, "views.diagram")}</label>
+            </nav>
+            if let Some((c, st)) = *guide {
+                <Guide chapter={c} step={st} on_go={go_guide.clone()} on_exit={exit_guide.clone()}/>
+            } else if let Some(d) = description {
                 <p class="scenario-description">{d}</p>
             }
             if let Some(msg) = player.notice.clone() {
@@ -423,16 +688,9 @@ pub fn App(props: &AppProps) -> Html {
                     <button onclick={{ let s = send.clone(); Callback::from(move |_| s.emit(Msg::DismissNotice)) }}>{tr(l, "notice.dismiss")}</button>
                 </div>
             }
-            <main class="stage">
-                <div class="cluster-wrap">
-                    <Topology snap={snap.clone()} t={t} selected={player.selected} highlight={highlight}
-                              falling={falling} partition_mode={*partition_mode} on_select={on_select}
-                              on_split={on_split} on_link={on_link} reduced_motion={*reduced_motion}/>
-                    { for menu }
-                </div>
-                <SpaceTime diagram={DiagramRef(player.diagram.clone())} version={player.version} ids={ids.0.clone()}
-                           t={t} events={player.events()} end={player.end} selected={player.selected}
-                           send={send.clone()} name={player.base.id.clone()}/>
+            <main class={classes!("stage", (!(views.cluster && views.diagram)).then_some("single"))}>
+                if views.cluster { { cluster_view } }
+                if views.diagram { { diagram_view } }
             </main>
             <Controls playing={player.playing} t={t} end={player.end} speed={player.speed} marks={(*marks).clone()}
                       events={player.events()} send={send.clone()}/>
@@ -444,6 +702,18 @@ pub fn App(props: &AppProps) -> Html {
                 <EventLog entries={(*log_entries).clone()} ids={(*ids).clone()} send={send.clone()}/>
                 <Network net={snap.network.clone()} partition_mode={*partition_mode} on_partition_mode={toggle_partition} send={send.clone()}/>
             </div>
+            if let Some((link, code)) = (*share).clone() {
+                <div class="overlay" role="dialog" aria-modal="true" aria-label={tr(l, "tools.share")} id="share-dialog">
+                    <div class="overlay-box share-box">
+                        <h2>{tr(l, "tools.share")}</h2>
+                        <label>{tr(l, "share.link")}<input id="share-link" type="text" readonly=true value={link}/></label>
+                        <p class="hint">{tr(l, "share.copied")}</p>
+                        <label>{tr(l, "share.embed")}<textarea id="embed-code" readonly=true rows="4" value={code.clone()}/></label>
+                        <button id="copy-embed" onclick={Callback::from(move |_| { copy_to_clipboard(&code); })}>{tr(l, "share.copyEmbed")}</button>
+                        <button id="share-close" onclick={close_share}>{tr(l, "help.close")}</button>
+                    </div>
+                </div>
+            }
             if *help { <Help on_close={close_help}/> }
         </div>
         </ContextProvider<Lang>>

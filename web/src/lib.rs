@@ -4,11 +4,13 @@
 pub mod app;
 pub mod catalog;
 pub mod components;
+pub mod files;
 pub mod guide;
 pub mod i18n;
 pub mod player;
+pub mod url;
 
-use app::{initial_scenario, AppProps};
+use app::AppProps;
 use i18n::Lang;
 use player::Shared;
 
@@ -17,9 +19,12 @@ pub fn browser_lang() -> Lang {
     web_sys::window().and_then(|w| w.navigator().language()).map_or(Lang::En, |l| Lang::from_tag(&l))
 }
 
-/// The app's starting properties.
+/// The app's starting properties, from the page address and what was remembered.
 pub fn start_props() -> AppProps {
-    AppProps { scenario: Shared::new(initial_scenario()), lang: browser_lang() }
+    let loc = web_sys::window().map(|w| w.location());
+    let search = loc.as_ref().and_then(|l| l.search().ok()).unwrap_or_default();
+    let hash = loc.as_ref().and_then(|l| l.hash().ok()).unwrap_or_default();
+    AppProps { launch: Shared::new(url::parse(&search, &hash, url::remembered_lang(), browser_lang())) }
 }
 
 /// Mounts the application on the page body.

@@ -100,6 +100,8 @@ pub struct Player {
     pub highlight: Shared<Vec<usize>>,
     /// A message for the viewer (bad input, ignored action).
     pub notice: Option<String>,
+    /// Playback stops here (embeds with an `end`), or at the end of the run.
+    pub stop_at: Option<f64>,
     /// Bumped on every change of the simulation, so views can memoise on it.
     pub version: u64,
     /// The space-time diagram of the run computed so far (grows with the trace).
@@ -148,6 +150,8 @@ pub enum Msg {
     Act(Box<Action>),
     /// Jump to the first violation of an invariant.
     JumpToViolation(&'static str),
+    /// Stop playback at this time (embeds).
+    StopAt(Option<f64>),
     /// Show a notice.
     Notice(String),
     /// Hide the notice.
@@ -177,6 +181,7 @@ impl Player {
             liveness: Shared::new(Vec::new()),
             highlight: Shared::new(Vec::new()),
             notice: None,
+            stop_at: None,
             version: 0,
             events: 0,
         };
@@ -247,7 +252,8 @@ impl Player {
         if !self.playing {
             return;
         }
-        let want = (self.t + wall_ms.clamp(0.0, MAX_FRAME_MS) * self.speed).min(self.end as f64);
+        let stop = self.stop_at.unwrap_or(self.end as f64).min(self.end as f64);
+        let want = (self.t + wall_ms.clamp(0.0, MAX_FRAME_MS) * self.speed).min(stop);
         let target = want.floor() as u64 + 1;
         let mut s = self.seeker.borrow_mut();
         let start = s.events();
@@ -267,7 +273,7 @@ impl Player {
         } else {
             self.sync_to(t);
         }
-        if self.t >= self.end as f64 {
+        if self.t >= stop {
             self.playing = false;
         }
         self.refresh();
@@ -321,7 +327,7 @@ impl Reducible for Player {
                 p.frame(ms);
             }
             Msg::Play => {
-                if p.t >= p.end as f64 {
+                if p.t >= p.stop_at.unwrap_or(p.end as f64).min(p.end as f64) {
                     p.sync_to(0.0);
                 }
                 p.playing = true;
@@ -366,6 +372,7 @@ impl Reducible for Player {
             }
             Msg::Act(a) => p.act(*a),
             Msg::JumpToViolation(id) => p.jump_to(id),
+            Msg::StopAt(t) => p.stop_at = t,
             Msg::Notice(n) => p.notice = Some(n),
             Msg::DismissNotice => p.notice = None,
         }

@@ -75,6 +75,8 @@ pub struct Point {
     pub kind: PointKind,
     /// What the node reported in the same step (decisions, named events), for labels.
     pub notes: Vec<String>,
+    /// What caused a local event (the timer or the scripted action), when it is one.
+    pub cause: Option<String>,
 }
 
 /// A message: from a send point to a receive point, or to where it was lost.
@@ -196,6 +198,7 @@ impl Diagram {
             vclock: e.vclock,
             kind,
             notes: Vec::new(),
+            cause: None,
         });
         let i = self.points.len() - 1;
         self.last_point_of[node] = Some(i);
@@ -301,7 +304,7 @@ impl Diagram {
             TraceKind::Timer { name } => {
                 if e.lamport > self.last_lamport[node] {
                     let p = self.push_point(e, node, PointKind::Local);
-                    self.points[p].notes.push(format!("timer {name}"));
+                    self.points[p].cause = Some(format!("timer {name}"));
                 } else {
                     self.mark(e, node, format!("timer {name}"), "timer");
                 }
@@ -309,7 +312,7 @@ impl Diagram {
             TraceKind::Action { what } => {
                 if e.lamport > self.last_lamport[node] {
                     let p = self.push_point(e, node, PointKind::Local);
-                    self.points[p].notes.push(what.clone());
+                    self.points[p].cause = Some(what.clone());
                 } else {
                     self.mark(e, node, what.clone(), "action");
                 }

@@ -262,6 +262,29 @@ pub fn shapes(
             });
         }
     }
+    // Marks (annotations), under the event points, in true-time order only: they have no Lamport timestamp of their own.
+    if order == Order::TrueTime {
+        let a = d.marks.partition_point(|m| m.t < t_from);
+        for m in d.marks[a..].iter().take_while(|m| m.t <= t_to) {
+            let (x, y) = (g.x(m.node), g.y(m.t as f64));
+            out.push(Shape::Rect {
+                x: x - 3.0,
+                y: y - 1.0,
+                w: 6.0,
+                h: 2.0,
+                class: format!("st-mark {}", m.class),
+                title: m.text.clone(),
+            });
+            if labels.notes && matches!(m.class, "observe" | "crash" | "recover" | "violation") {
+                out.push(Shape::Text {
+                    x: x - 7.0,
+                    y: y + 3.0,
+                    text: m.text.clone(),
+                    class: format!("st-marktext {}", m.class),
+                });
+            }
+        }
+    }
     for j in visible {
         let p = &d.points[j];
         let c = coord_of(d, p, order);
@@ -283,7 +306,7 @@ pub fn shapes(
         if p.ev > now_event {
             class.push_str(" future-run");
         }
-        let name = p.notes.first().cloned().unwrap_or_default();
+        let name = p.notes.first().or(p.cause.as_ref()).cloned().unwrap_or_default();
         out.push(Shape::Circle {
             cx: x,
             cy: y,
@@ -323,30 +346,18 @@ pub fn shapes(
             out.push(Shape::Text { x: x + 7.0, y: y + 4.0, text: label.join(" "), class: "st-label".into() });
         }
     }
-    // Marks (annotations) in true-time order only: they have no Lamport timestamp of their own.
-    if order == Order::TrueTime {
-        let a = d.marks.partition_point(|m| m.t < t_from);
-        for m in d.marks[a..].iter().take_while(|m| m.t <= t_to) {
-            let (x, y) = (g.x(m.node), g.y(m.t as f64));
-            out.push(Shape::Rect {
-                x: x - 3.0,
-                y: y - 1.0,
-                w: 6.0,
-                h: 2.0,
-                class: format!("st-mark {}", m.class),
-                title: m.text.clone(),
-            });
-            if labels.notes && matches!(m.class, "observe" | "crash" | "recover" | "violation") {
-                out.push(Shape::Text {
-                    x: x - 7.0,
-                    y: y + 3.0,
-                    text: m.text.clone(),
-                    class: format!("st-marktext {}", m.class),
-                });
-            }
-        }
-    }
     out
+}
+
+/// A short form of a message type for labels: the initials of a CamelCase name (`AppendEntriesResponse` → `AER`),
+/// other names as they are (`DATA`, `PRE_COMMIT`).
+pub fn short(kind: &str) -> String {
+    let caps: String = kind.chars().filter(|c| c.is_ascii_uppercase()).collect();
+    if kind.chars().any(|c| c.is_ascii_lowercase()) && caps.len() >= 2 {
+        caps
+    } else {
+        kind.to_string()
+    }
 }
 
 /// A stable colour index for a message type (the same as the cluster view's).
@@ -462,6 +473,15 @@ mod tests {
         assert!(svg.contains("✕"), "lost messages end in a cross");
         assert_eq!(svg.matches("<circle").count(), d.points.len());
         assert!(svg.trim_end().ends_with("</svg>"));
+    }
+
+    #[test]
+    fn short_labels_use_initials_of_camel_case_types() {
+        assert_eq!(short("AppendEntriesResponse"), "AER");
+        assert_eq!(short("RequestVote"), "RV");
+        assert_eq!(short("PRE_COMMIT"), "PRE_COMMIT");
+        assert_eq!(short("DATA"), "DATA");
+        assert_eq!(short("M1"), "M1");
     }
 
     #[test]

@@ -2,6 +2,7 @@
 
 pub mod controls;
 pub mod event_log;
+pub mod guide;
 pub mod help;
 pub mod icons;
 pub mod inspector;

@@ -3,13 +3,14 @@
 //! its causal past and future. Orders: true time, Lamport timestamps, each node's physical clock. Zoom and pan;
 //! only the visible window is drawn. Export the window (or a time range) as SVG or PNG.
 
+use crate::files::{download, download_png};
 use crate::i18n::{tr, use_lang};
 use crate::player::{Msg, Selection};
 use netsplit_core::spacetime::render::{shapes, to_svg, Focus, Geometry, Labels, Shape};
 use netsplit_core::spacetime::{Diagram, Order};
 use std::cell::RefCell;
 use std::rc::Rc;
-use wasm_bindgen::{closure::Closure, JsCast, JsValue};
+use wasm_bindgen::{JsCast, JsValue};
 use web_sys::{Element, HtmlInputElement, WheelEvent};
 use yew::prelude::*;
 
@@ -18,6 +19,8 @@ const WIDTH: f64 = 520.0;
 /// Height of the visible window.
 const HEIGHT: f64 = 620.0;
 const TOP: f64 = 36.0;
+/// Most events drawn at once while following the playhead.
+const MAX_DRAWN: usize = 400;
 
 /// The diagram, shared with the player (mutated in place as the trace grows; `version` says when).
 #[derive(Clone)]
@@ -79,73 +82,20 @@ fn render_shape(s: &Shape) -> Html {
     }
 }
 
-fn download(name: &str, mime: &str, data: &JsValue) {
-    let parts = js_sys::Array::of1(data);
-    let opts = web_sys::BlobPropertyBag::new();
-    opts.set_type(mime);
-    let Ok(blob) = web_sys::Blob::new_with_blob_sequence_and_options(&parts, &opts) else { return };
-    download_blob(name, &blob);
-}
-
-fn download_blob(name: &str, blob: &web_sys::Blob) {
-    let Ok(url) = web_sys::Url::create_object_url_with_blob(blob) else { return };
-    let doc = gloo::utils::document();
-    if let Ok(a) = doc.create_element("a") {
-        let _ = a.set_attribute("href", &url);
-        let _ = a.set_attribute("download", name);
-        if let Some(a) = a.dyn_ref::<web_sys::HtmlElement>() {
-            a.click();
-        }
-    }
-    let _ = web_sys::Url::revoke_object_url(&url);
-}
-
-/// Renders an SVG document to PNG through an image and a canvas, then downloads it.
-fn download_png(name: String, svg: String, width: f64, height: f64) {
-    let doc = gloo::utils::document();
-    let Ok(img) = doc.create_element("img").map(|e| e.unchecked_into::<web_sys::HtmlImageElement>()) else { return };
-    let src = format!("data:image/svg+xml;charset=utf-8,{}", js_sys::encode_uri_component(&svg));
-    let img2 = img.clone();
-    let onload = Closure::once(move || {
-        let Ok(canvas) = doc.create_element("canvas").map(|e| e.unchecked_into::<web_sys::HtmlCanvasElement>()) else {
-            return;
-        };
-        let scale = 2.0;
-        canvas.set_width((width * scale) as u32);
-        canvas.set_height((height * scale) as u32);
-        let Some(ctx) =
-            canvas.get_context("2d").ok().flatten().map(|c| c.unchecked_into::<web_sys::CanvasRenderingContext2d>())
-        else {
-            return;
-        };
-        let _ = ctx.scale(scale, scale);
-        let _ = ctx.draw_image_with_html_image_element(&img2, 0.0, 0.0);
-        let cb = Closure::once(move |blob: JsValue| {
-            if let Ok(b) = blob.dyn_into::<web_sys::Blob>() {
-                download_blob(&name, &b);
-            }
-        });
-        let _ = canvas.to_blob(cb.as_ref().unchecked_ref());
-        cb.forget();
-    });
-    img.set_onload(Some(onload.as_ref().unchecked_ref()));
-    onload.forget();
-    img.set_src(&src);
-}
-
 /// The space-time diagram panel.
 #[component]
 pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
     let lang = use_lang();
     let order = use_state(|| Order::TrueTime);
     let labels = use_state(|| Labels { types: true, notes: true, ..Default::default() });
-    // Short runs fit the panel; long ones start at 1.5 px per ms (a window of about 400 ms).
-    let fit = |end: u64| if end <= 5_000 { (HEIGHT - TOP) / end.max(50) as f64 } else { 1.5 };
-    let scale = use_state(|| fit(p.end)); // px per coordinate unit
+    // Short runs fit the panel; longer ones start at 1.5 px per ms (a window of about 400 ms).
+    let fit = |end: u64| if end <= 1_500 { (HEIGHT - TOP) / end.max(50) as f64 } else { 1.5 };
+    // px per coordinate unit, one per order: a Lamport step deserves far more room than a millisecond.
+    let scales = use_state(|| [fit(p.end), 36.0, fit(p.end)]);
     {
-        let scale = scale.clone();
+        let scales = scales.clone();
         use_effect_with((p.name.clone(), p.end), move |(_, end)| {
-            scale.set(fit(*end));
+            scales.set([fit(*end), 36.0, fit(*end)]);
         });
     }
     let follow = use_state(|| true);
@@ -156,6 +106,12 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
 
     let d = p.diagram.0.borrow();
     let ord = *order;
+    let slot = match ord {
+        Order::TrueTime => 0,
+        Order::Lamport => 1,
+        Order::Physical => 2,
+    };
+    let scale_now = scales[slot];
     // The coordinate of the playhead in the current order.
     let head = match ord {
         Order::TrueTime => p.t,
@@ -165,7 +121,21 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
         }
     };
     let head = if head.is_nan() { 0.0 } else { head };
-    let span = (HEIGHT - TOP) / *scale;
+    // When following a dense run in true time, zoom in so that at most MAX_DRAWN events are on screen: the
+    // panel stays readable and its cost per frame bounded whatever the run.
+    let scale_now = if *follow && ord == Order::TrueTime {
+        let done = d.points.partition_point(|q| q.ev <= p.events);
+        let back = done.saturating_sub(MAX_DRAWN);
+        match d.points.get(back) {
+            Some(q) if done - back == MAX_DRAWN && head > q.t as f64 => {
+                scale_now.max((HEIGHT - TOP) * 0.7 / (head - q.t as f64))
+            }
+            _ => scale_now,
+        }
+    } else {
+        scale_now
+    };
+    let span = (HEIGHT - TOP) / scale_now;
     let c0 = if !*follow {
         *top
     } else if ord == Order::TrueTime {
@@ -173,7 +143,7 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
     } else {
         (head - span * 0.7).max(if ord == Order::Physical { f64::MIN } else { 0.0 })
     };
-    let g = Geometry { width: WIDTH, top: TOP, c0, scale: *scale, n: d.n };
+    let g = Geometry { width: WIDTH, top: TOP, c0, scale: scale_now, n: d.n };
     let (c_from, c_to) = (c0, c0 + span);
     // Points to consider: the true-time window itself, or in the other orders the last few thousand events.
     let (t_from, t_to) = match ord {
@@ -234,23 +204,29 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
         })
     };
     let onwheel = {
-        let scale = scale.clone();
+        let scales = scales.clone();
         let follow = follow.clone();
         let top = top.clone();
         Callback::from(move |e: WheelEvent| {
             e.prevent_default();
             if e.ctrl_key() {
                 let f = if e.delta_y() > 0.0 { 0.8 } else { 1.25 };
-                scale.set((*scale * f).clamp(0.002, 200.0));
+                let mut sc = *scales;
+                sc[slot] = (sc[slot] * f).clamp(0.002, 200.0);
+                scales.set(sc);
             } else {
                 follow.set(false);
-                top.set(c0 + e.delta_y() / *scale);
+                top.set(c0 + e.delta_y() / scale_now);
             }
         })
     };
     let zoom = |f: f64| {
-        let scale = scale.clone();
-        Callback::from(move |_| scale.set((*scale * f).clamp(0.002, 200.0)))
+        let scales = scales.clone();
+        Callback::from(move |_| {
+            let mut sc = *scales;
+            sc[slot] = (sc[slot] * f).clamp(0.002, 200.0);
+            scales.set(sc);
+        })
     };
     let set_order = {
         let order = order.clone();
@@ -282,7 +258,7 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
         let diagram = p.diagram.clone();
         let ids = p.ids.clone();
         let labels = *labels;
-        let scale = *scale;
+        let scale = scale_now;
         let name = p.name.clone();
         let (from_ref, to_ref) = (from_ref.clone(), to_ref.clone());
         let events = p.events;

@@ -48,6 +48,9 @@ pub struct TopologyProps {
     pub selected: Selection,
     /// Highlighted nodes.
     pub highlight: Shared<Vec<usize>>,
+    /// Message types to highlight (the guide).
+    #[prop_or_else(|| Shared::new(Vec::new()))]
+    pub hl_kinds: Shared<Vec<String>>,
     /// Messages lost recently.
     pub falling: Shared<Vec<Falling>>,
     /// Partition mode: drawing splits the cluster, clicking a link cuts it.
@@ -261,6 +264,8 @@ pub fn Topology(props: &TopologyProps) -> Html {
         }
     }
 
+    // With many messages in flight, labels would cover the drawing: show them only while there are few.
+    let labelled = snap.messages.len() <= 60;
     let messages: Vec<Html> = snap
         .messages
         .iter()
@@ -273,7 +278,8 @@ pub fn Topology(props: &TopologyProps) -> Html {
                 format!("hue{}", kind_hue(m.kind)),
                 m.response.then_some("response"),
                 m.dup.then_some("dup"),
-                selected.then_some("selected")
+                selected.then_some("selected"),
+                props.hl_kinds.iter().any(|k| k == m.kind).then_some("highlight")
             );
             let on_select = props.on_select.clone();
             let id = m.id;
@@ -292,7 +298,9 @@ pub fn Topology(props: &TopologyProps) -> Html {
                    aria-label={format!("{} {} → {}", m.label, snap.nodes[m.src].id, snap.nodes[m.dst].id)}>
                     <circle class="hit" cx={f1(p.x)} cy={f1(p.y)} r="14"/>
                     { shape }
-                    <text x={f1(p.x)} y={f1(p.y - 12.0)}>{format!("{}{}", m.label, delayed.unwrap_or_default())}</text>
+                    if labelled || selected {
+                        <text x={f1(p.x)} y={f1(p.y - 12.0)}>{format!("{}{}", m.label, delayed.unwrap_or_default())}</text>
+                    }
                 </g>
             }
         })

@@ -1,0 +1,61 @@
+//! The guided tours' data (`web/src/guide`, plain Rust with no web dependency) checked natively against the
+//! presets: see `common/guide_checks.rs`. The browser runs the same checks in `web/tests/guide.rs`.
+
+#[path = "../../web/src/guide/mod.rs"]
+#[allow(dead_code)]
+mod guide;
+
+#[path = "common/guide_checks.rs"]
+mod guide_checks;
+
+#[test]
+fn every_step_matches_its_preset_and_is_written_in_both_languages() {
+    guide_checks::assert_guide_is_sound();
+}
+
+#[test]
+fn the_checks_catch_mistakes() {
+    use guide::{Chapter, Step, Text};
+    static BAD: &[Chapter] = &[
+        Chapter {
+            id: "Bad Id",
+            title: Text { en: "", ko: "x" },
+            steps: &[Step {
+                text: Text { en: "One. Two. Three. Four. Five.", ko: "English only." },
+                scenario: "NET-2",
+                until: 40,
+                nodes: &["Z"],
+                messages: &["VOTE"],
+            }],
+        },
+        Chapter {
+            id: "Bad Id",
+            title: Text { en: "t", ko: "제목" },
+            steps: &[Step {
+                text: Text { en: "Fine.", ko: "좋습니다." },
+                scenario: "NO-SUCH",
+                until: 1,
+                nodes: &[],
+                messages: &[],
+            }],
+        },
+    ];
+    let p = guide_checks::problems_in(BAD);
+    let has = |needle: &str| p.iter().any(|l| l.contains(needle));
+    assert!(has("not lowercase-kebab"), "{p:#?}");
+    assert!(has("used twice"), "{p:#?}");
+    assert!(has("empty text"), "{p:#?}");
+    assert!(has("5 sentences"), "{p:#?}");
+    assert!(has("no Korean"), "{p:#?}");
+    assert!(has("node \"Z\""), "{p:#?}");
+    assert!(has("message type \"VOTE\""), "{p:#?}");
+    assert!(has("exactly at until"), "{p:#?}");
+    assert!(has("no preset \"NO-SUCH\""), "{p:#?}");
+}
+
+#[test]
+fn sentences_are_counted_like_a_reader_would() {
+    assert_eq!(guide_checks::sentences("A costs 1,000 won. B is \"OK.\" C?"), 3);
+    assert_eq!(guide_checks::sentences("n1..n5 at t=1.5 ms (see below)."), 1);
+    assert_eq!(guide_checks::sentences("둘 다 공격합니다. 끝."), 2);
+}

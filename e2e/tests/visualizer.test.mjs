@@ -1,0 +1,121 @@
+// The visualizer, used as a person would: Raft leader crash and re-election, a partition isolating the leader,
+// 2PC blocking, exact seeking, dropping a message by clicking it.
+import { open, preset, scrubTo, nodes, termOf, act, advanceUntil, clusterToPage, centres, now, drawing } from '../lib.mjs';
+
+const leader = (ns) => ns.find((n) => n.role === 'leader' && !n.classes.includes('down'));
+
+export const tests = [
+  {
+    name: 'Raft: a leader is elected; crash it and another node leads in a higher term',
+    async run({ baseUrl, newPage, screenshot }) {
+      const page = await open(await newPage(), baseUrl);
+      await preset(page, 'raft');
+      let ns = await advanceUntil(page, (ns) => leader(ns));
+      const first = leader(ns);
+      const term = termOf(first);
+      if (!(term >= 1)) throw new Error(`leader term ${term}`);
+      await screenshot(page, 'raft-leader.png');
+      await act(page, first.index, 'crash');
+      ns = await nodes(page);
+      if (!ns[first.index].classes.includes('down')) throw new Error('the leader did not go down');
+      ns = await advanceUntil(page, (ns) => { const l = leader(ns); return l && l.index !== first.index; });
+      const second = leader(ns);
+      if (!(termOf(second) > term)) throw new Error(`new leader ${second.id} term ${termOf(second)} not above ${term}`);
+      await screenshot(page, 'raft-reelected.png');
+    },
+  },
+  {
+    name: 'Raft: a partition isolates the leader; its entry is overwritten after the heal',
+    async run({ baseUrl, newPage, screenshot }) {
+      const page = await open(await newPage(), baseUrl);
+      await preset(page, 'raft');
+      let ns = await advanceUntil(page, (ns) => leader(ns));
+      const old = leader(ns);
+      // Draw a chord that cuts the old leader off from the four others.
+      await page.click('#partition-mode');
+      await page.locator('#cluster').scrollIntoViewIfNeeded();
+      const cs = await centres(page);
+      const c = { x: 300, y: 290 };
+      const p = cs[old.index];
+      const m = { x: c.x + (p.x - c.x) * 0.55, y: c.y + (p.y - c.y) * 0.55 };
+      const d = { x: -(p.y - c.y), y: p.x - c.x };
+      const len = Math.hypot(d.x, d.y);
+      const a = await clusterToPage(page, m.x + (d.x / len) * 280, m.y + (d.y / len) * 280);
+      const b = await clusterToPage(page, m.x - (d.x / len) * 280, m.y - (d.y / len) * 280);
+      await page.mouse.move(a.x, a.y);
+      await page.mouse.down();
+      await page.mouse.move(b.x, b.y, { steps: 8 });
+      await page.mouse.up();
+      await page.click('#partition-mode');
+      await page.waitForSelector('#cluster .link.cut');
+      // The minority leader accepts a command it can never commit.
+      await act(page, old.index, 'act.client', 'x=minority');
+      // The majority elects a new leader, which takes a command too.
+      const other = (ns) => ns.find((n) => n.role === 'leader' && n.index !== old.index && !n.classes.includes('down'));
+      ns = await advanceUntil(page, other, { step: 150 });
+      const fresh = other(ns);
+      await act(page, fresh.index, 'act.client', 'x=majority');
+      await scrubTo(page, (await now(page)) + 300);
+      ns = await nodes(page);
+      if (!ns[old.index].log.some((e) => e.includes('x=minority'))) throw new Error(`old leader log: ${ns[old.index].log}`);
+      await screenshot(page, 'raft-partitioned.png');
+      await page.click('#heal');
+      ns = await advanceUntil(page, (ns) => ns[old.index].log.some((e) => e.includes('x=majority')), { step: 100, limit: 3000 });
+      if (ns[old.index].log.some((e) => e.includes('x=minority'))) throw new Error('the minority entry survived the heal');
+      await screenshot(page, 'raft-healed.png');
+    },
+  },
+  {
+    name: '2PC: the blocking preset shows "blocked since" on both participants',
+    async run({ baseUrl, newPage, screenshot }) {
+      const page = await open(await newPage(), baseUrl);
+      await preset(page, '2pc', '2PC-8');
+      await scrubTo(page, 600);
+      const ns = await nodes(page);
+      for (const id of ['K', 'S']) {
+        const n = ns.find((x) => x.id === id);
+        if (!n.status.includes('blocked since 110')) throw new Error(`${id}: ${n.status}`);
+        if (!n.classes.includes('blocked')) throw new Error(`${id} not drawn blocked`);
+      }
+      await screenshot(page, '2pc-blocked.png');
+    },
+  },
+  {
+    name: 'seeking back 5 s and forward again gives the same screen',
+    async run({ baseUrl, newPage, screenshot }) {
+      const page = await open(await newPage(), baseUrl);
+      await preset(page, 'raft', 'RAFT-raftscope');
+      await scrubTo(page, 4900);
+      await page.waitForTimeout(100);
+      const a = await drawing(page);
+      const logA = await page.textContent('.event-log .entries');
+      await scrubTo(page, 1000);
+      await scrubTo(page, 300);
+      await scrubTo(page, 4900);
+      await page.waitForTimeout(100);
+      const b = await drawing(page);
+      const logB = await page.textContent('.event-log .entries');
+      if (logA !== logB) throw new Error('event log differs');
+      // The drawings (every node, message, link and diagram element with its coordinates) must be identical.
+      if (a !== b) throw new Error(`drawings differ after seeking back and forth (${a.length} vs ${b.length} chars)`);
+      await screenshot(page, 'seek-back-and-forth.png');
+    },
+  },
+  {
+    name: 'clicking a message in flight and dropping it',
+    async run({ baseUrl, newPage, screenshot }) {
+      const page = await open(await newPage(), baseUrl);
+      await preset(page, 'link', 'NET-2');
+      await scrubTo(page, 32);
+      const msg = page.locator('#cluster g.msg').first();
+      const id = await msg.getAttribute('data-msg');
+      await msg.locator('.hit').click({ force: true });
+      await page.waitForSelector('.insp-msg');
+      await page.click('#drop-message');
+      await page.waitForFunction((id) => !document.querySelector(`#cluster g.msg[data-msg='${id}']`), id);
+      const log = await page.textContent('.event-log .entries');
+      if (!log.includes('lost: viewer')) throw new Error('the drop is not in the event log');
+      await screenshot(page, 'dropped.png');
+    },
+  },
+];

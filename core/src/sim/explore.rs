@@ -288,3 +288,107 @@ impl<P: Protocol> Simulation<P> {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::protocols::two_pc::TwoPc;
+    use crate::scenario::{FaultRule, MsgMatch, Scenario};
+
+    fn happy_path() -> Scenario {
+        Scenario::parse(include_str!("../../scenarios/2PC-1.json")).expect("valid scenario")
+    }
+
+    fn at_first_delivery(s: &Scenario) -> Simulation<TwoPc> {
+        let mut sim = Simulation::<TwoPc>::new(s).unwrap();
+        while sim.pending_deliveries().is_empty() {
+            assert!(sim.step());
+        }
+        sim
+    }
+
+    fn report_without_hash(sim: &Simulation<TwoPc>) -> serde_json::Value {
+        let mut r = sim.report();
+        r.as_object_mut().unwrap().remove("traceHash");
+        r.as_object_mut().unwrap().remove("events");
+        r
+    }
+
+    fn rule(src: NodeId, dst: NodeId, kind: &str, sent_at: Time) -> MsgMatch {
+        MsgMatch {
+            src: Some(vec![src]),
+            dst: Some(vec![dst]),
+            types: Some(vec![kind.to_string()]),
+            from: sent_at,
+            to: Some(sent_at + 1),
+            count: Some(1),
+        }
+    }
+
+    #[test]
+    fn pending_deliveries_are_listed_in_delivery_order_with_the_next_local_event() {
+        let sim = at_first_delivery(&happy_path());
+        let p = sim.pending_deliveries();
+        // The coordinator's PREPAREs, sent at t=0 in ascending id order (K before S), both due at t=10.
+        assert_eq!(p.len(), 2);
+        assert_eq!((p[0].src, p[0].dst, p[0].kind, p[0].sent_at, p[0].at), (0, 1, "PREPARE", 0, 10));
+        assert_eq!((p[1].dst, p[1].at), (2, 10));
+        assert!(p[0].seq < p[1].seq && !p[0].dup);
+        // The coordinator's vote timer (T_vote = 50) is the next local event, at TC or anywhere.
+        let e = sim.next_local_event(None).expect("the vote timer");
+        assert_eq!((e.at, e.class, e.node), (50, 2, Some(0)));
+        assert_eq!(sim.next_local_event(Some(0)), Some(e));
+        assert_eq!(sim.next_local_event(Some(1)), None, "K has no timer before it gets a PREPARE");
+    }
+
+    #[test]
+    fn a_retimed_delivery_runs_exactly_like_a_delay_rule_and_a_dropped_one_like_a_drop_rule() {
+        let s = happy_path();
+        let mut sim = at_first_delivery(&s);
+        let k = sim.pending_deliveries()[0].clone();
+        assert!(!sim.retime_delivery(k.seq, k.at - 1), "never earlier than the network delivers it");
+        assert!(sim.retime_delivery(k.seq, k.at + 25));
+        assert_eq!(sim.pending_deliveries()[1].at, k.at + 25, "it now comes after S's PREPARE");
+        sim.run_to_end();
+        let mut replay = s.clone();
+        replay.faults.push(FaultRule::Delay { m: rule(0, 1, "PREPARE", 0), extra: 25 });
+        let mut r = Simulation::<TwoPc>::new(&replay).unwrap();
+        r.run_to_end();
+        assert_eq!(report_without_hash(&sim), report_without_hash(&r));
+
+        let mut sim = at_first_delivery(&s);
+        let k = sim.pending_deliveries()[0].clone();
+        assert!(sim.drop_delivery(k.seq));
+        assert!(!sim.drop_delivery(k.seq), "already gone");
+        sim.run_to_end();
+        let mut replay = s.clone();
+        replay.faults.push(FaultRule::Drop(rule(0, 1, "PREPARE", 0)));
+        let mut r = Simulation::<TwoPc>::new(&replay).unwrap();
+        r.run_to_end();
+        assert_eq!(report_without_hash(&sim), report_without_hash(&r));
+        assert_eq!(
+            r.report()["nodes"]["TC"]["decisions"],
+            serde_json::json!(["ABORT"]),
+            "K never voted: the TC aborts"
+        );
+    }
+
+    #[test]
+    fn the_state_digest_ignores_history_and_sees_every_change() {
+        let s = happy_path();
+        let a = at_first_delivery(&s);
+        let b = at_first_delivery(&s);
+        assert_eq!(a.state_digest(), b.state_digest());
+        let mut c = a.clone();
+        c.step();
+        assert_ne!(a.state_digest(), c.state_digest());
+        let mut d = a.clone();
+        let k = d.pending_deliveries()[0].clone();
+        assert!(d.retime_delivery(k.seq, k.at + 1));
+        assert_ne!(a.state_digest(), d.state_digest(), "a pending delivery moved");
+        let mut e = a.clone();
+        e.next_msg += 7;
+        e.events += 3;
+        assert_eq!(a.state_digest(), e.state_digest(), "message ids and event counts are not state");
+    }
+}

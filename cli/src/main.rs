@@ -4,13 +4,13 @@
 //! netsplit run FILE [--until MS] [--seed N] [--trace | --trace=PATH]
 //! netsplit check FILE|DIR...
 //! netsplit explore FILE [--runs N] [--seconds S] [--faults K,...] [--invariants ID,...] [--seed N]
-//!                       [--max-faults N] [--exhaustive DEPTH] [--shrink-runs N]
+//!                       [--max-faults N] [--exhaustive DEPTH] [--shrink-runs N] [--threads N]
 //! ```
 //!
 //! Exit codes: 0 ok (for `explore`: no violation found), 1 an expectation failed (for `explore`: a counterexample
 //! was found and printed), 2 invalid input (the message on stderr names the problem).
 
-use netsplit_core::explore::{Exhaustive, ExploreConfig, Explorer, FaultKind, Shrinker};
+use netsplit_core::explore::{search_parallel, Exhaustive, ExploreConfig, FaultKind, Shrinker};
 use netsplit_core::run::load;
 use netsplit_core::scenario::{parse_u64_arg, Scenario, MAX_DOCUMENT_BYTES, MAX_TIME};
 use std::fs;
@@ -26,12 +26,13 @@ const USAGE: &str = "usage:
   netsplit check FILE|DIR...
       run every scenario that has an `expect` block and compare; one line per scenario, then a summary
   netsplit explore FILE [--runs N] [--seconds S] [--faults KIND,...] [--invariants ID,...] [--seed N]
-                        [--max-faults N] [--exhaustive DEPTH] [--shrink-runs N]
+                        [--max-faults N] [--exhaustive DEPTH] [--shrink-runs N] [--threads N]
       search for a schedule that breaks an invariant: seeded random faults added to FILE (default: every
       fault kind, at most 6 faults in the first half of the run, 100000 runs or 60 s, every invariant);
       with --exhaustive, every order of message deliveries up to DEPTH decisions instead (--faults drop
       also tries losing each message). Progress goes to stderr; a counterexample, shrunk to a minimal
-      scenario with an `expect` block, goes to stdout.
+      scenario with an `expect` block, goes to stdout. --threads N searches N blocks of seeds at once
+      (the counterexample is the same as with one thread).
       fault kinds: crash, partition, cut, pause, drop, delay, duplicate, clock, crashOn, client
 
 exit codes: 0 ok (explore: nothing found), 1 an expectation failed (explore: counterexample found),
@@ -227,6 +228,7 @@ struct ExploreArgs {
     max_faults: Option<usize>,
     exhaustive: Option<usize>,
     shrink_runs: u64,
+    threads: usize,
 }
 
 fn list(v: &str) -> Vec<String> {
@@ -245,6 +247,7 @@ fn parse_explore_args(args: &[String]) -> Result<ExploreArgs, String> {
         max_faults: None,
         exhaustive: None,
         shrink_runs: 5_000,
+        threads: 1,
     };
     let mut it = args.iter();
     let whole = |opt: &str, v: Option<&String>| -> Result<u64, String> {
@@ -304,6 +307,13 @@ fn parse_explore_args(args: &[String]) -> Result<ExploreArgs, String> {
                 a.exhaustive = Some(n as usize);
             }
             "--shrink-runs" => a.shrink_runs = whole("--shrink-runs", it.next())?,
+            "--threads" => {
+                let n = whole("--threads", it.next())?;
+                if n == 0 || n > 64 {
+                    return Err(format!("--threads: {n} is out of range (1 to 64)"));
+                }
+                a.threads = n as usize;
+            }
             s if s.starts_with('-') => return Err(format!("unknown option {s:?}\n{USAGE}")),
             s => {
                 if file.replace(PathBuf::from(s)).is_some() {
@@ -338,7 +348,6 @@ fn explore(args: &[String]) -> Result<u8, String> {
         cfg.exhaustive = Some(Exhaustive { depth, drops });
     }
     let sought = if cfg.invariants.is_empty() { "any invariant".to_string() } else { cfg.invariants.join(", ") };
-    let mut ex = Explorer::new(cfg).map_err(|e| format!("{}: {e}", a.file.display()))?;
     let deadline = seconds.map(Duration::from_secs_f64);
     let start = Instant::now();
     let mut last_report = start;
@@ -351,19 +360,20 @@ fn explore(args: &[String]) -> Result<u8, String> {
         }
         line
     };
-    loop {
-        let p = ex.run_batch(64);
+    let mut keep_going = |p: &netsplit_core::explore::Progress| {
         let now = Instant::now();
-        let out_of_time = deadline.is_some_and(|d| now - start >= d);
-        if p.done || out_of_time || p.runs >= runs {
-            break;
+        if deadline.is_some_and(|d| now - start >= d) || p.runs >= runs {
+            return false;
         }
         if now - last_report >= Duration::from_secs(1) {
             last_report = now;
-            let _ = writeln!(stderr, "{}", progress_line(p, now - start));
+            let _ = writeln!(std::io::stderr(), "{}", progress_line(p, now - start));
         }
-    }
-    let p = ex.progress().clone();
+        true
+    };
+    let block = if a.threads > 1 { 256 } else { 64 };
+    let p =
+        search_parallel(&cfg, a.threads, block, &mut keep_going).map_err(|e| format!("{}: {e}", a.file.display()))?;
     let elapsed = start.elapsed();
     let _ = writeln!(stderr, "{}", progress_line(&p, elapsed));
     let Some(cex) = p.found else {

@@ -126,6 +126,9 @@ fn explore_finds_and_shrinks_a_counterexample_that_check_then_passes() {
     // Same options, same counterexample.
     let again = netsplit(&[&args[..], &["--runs", "2000", "--seed", "0"]].concat());
     assert_eq!(again.stdout, out.stdout);
+    // On two threads: the same counterexample.
+    let threads = netsplit(&[&args[..], &["--runs", "2000", "--seed", "0", "--threads", "2"]].concat());
+    assert_eq!(threads.stdout, out.stdout, "{}", stderr_of(&threads));
 }
 
 #[test]
@@ -160,13 +163,14 @@ fn explore_exhaustive_finds_the_reordering_that_breaks_mutual_exclusion() {
 fn explore_rejects_invalid_options_with_one_line_naming_the_problem() {
     let f = scenarios().join("2PC-1.json");
     let f = f.to_str().unwrap();
-    let cases: [(&[&str], &str); 9] = [
+    let cases: [(&[&str], &str); 10] = [
         (&["explore", f, "--faults", "meteor"], "unknown fault kind \"meteor\""),
         (&["explore", f, "--invariants", "R-ES"], "unknown invariant \"R-ES\""),
         (&["explore", f, "--exhaustive", "0"], "--exhaustive"),
         (&["explore", f, "--runs", "0"], "--runs"),
         (&["explore", f, "--seconds", "-1"], "--seconds"),
         (&["explore", f, "--max-faults", "many"], "--max-faults"),
+        (&["explore", f, "--threads", "0"], "--threads"),
         (&["explore", f, "--fast"], "unknown option \"--fast\""),
         (&["explore", "/no/such/file.json"], "/no/such/file.json"),
         (&["explore"], "explore needs a scenario file"),

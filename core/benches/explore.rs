@@ -5,12 +5,12 @@
 //! * For each known-buggy configuration (the same as `core/tests/explore.rs`): runs and time to find a violation of
 //!   the sought invariant, from five independent seed ranges, then the shrink of the first one (runs, time, and the
 //!   size before and after: schedule entries plus fault rules; target ≤ 6 where the known minimal counterexample is
-//!   that small).
+//!   that small). Raft's Figure 8 is the deep one; it is also searched on two threads.
 //! * For the correct configurations: runs done with nothing found.
 //! * The bounded exhaustive mode: 2PC (scenario 2PC-1) at growing depths with drops, and Lamport's mutual
 //!   exclusion, where it finds the reordering.
 
-use netsplit_core::explore::{shrink, Budget, Exhaustive, ExploreConfig, Explorer, FaultKind};
+use netsplit_core::explore::{search_parallel, shrink, Budget, Exhaustive, ExploreConfig, Explorer, FaultKind};
 use netsplit_core::scenario::Scenario;
 use std::time::Instant;
 
@@ -65,14 +65,14 @@ fn throughput(name: &str, base: Scenario, b: Budget, runs: u64) {
     println!("| {name} | {runs} | {events} | {best:.0} |");
 }
 
-fn buggy(name: &str, base: Scenario, b: Budget, invariant: &str, max_runs: u64) {
+fn buggy(name: &str, base: Scenario, b: Budget, invariant: &str, max_runs: u64, threads: usize) {
     let mut finds = Vec::new();
     let mut first = None;
     for k in 0..5u64 {
         let seeds = k * 1_000_000..k * 1_000_000 + max_runs;
-        let mut ex = Explorer::new(config(base.clone(), b.clone(), seeds, invariant)).unwrap();
+        let cfg = config(base.clone(), b.clone(), seeds, invariant);
         let start = Instant::now();
-        let p = ex.run_batch(max_runs).clone();
+        let p = search_parallel(&cfg, threads, 256, &mut |_| true).unwrap();
         let secs = start.elapsed().as_secs_f64();
         match p.found {
             Some(c) => {
@@ -154,6 +154,7 @@ fn main() {
         budget(&[FaultKind::Partition, FaultKind::Crash, FaultKind::Delay], 4, 80, 600),
         "AC-Agreement",
         100_000,
+        1,
     );
     let kinds = [FaultKind::Crash, FaultKind::CrashOn, FaultKind::Drop, FaultKind::Delay, FaultKind::Client];
     buggy(
@@ -162,6 +163,7 @@ fn main() {
         budget(&kinds, 8, 150, 400),
         "AC-Agreement",
         100_000,
+        1,
     );
     buggy(
         "Raft, buggyCommitPreviousTerm, client every 50 ms, partitions",
@@ -169,6 +171,15 @@ fn main() {
         budget(&[FaultKind::Partition], 10, 1_500, 300),
         "R-LC",
         200_000,
+        1,
+    );
+    buggy(
+        "the same on 2 threads (search_parallel)",
+        raft(r#""clientEvery":50,"buggyCommitPreviousTerm":true"#, 2_500),
+        budget(&[FaultKind::Partition], 10, 1_500, 300),
+        "R-LC",
+        200_000,
+        2,
     );
     buggy(
         "Raft, persistVotedFor=false, short crashes",
@@ -176,6 +187,7 @@ fn main() {
         budget(&[FaultKind::Crash, FaultKind::Client], 40, 2_000, 20),
         "R-ES",
         100_000,
+        1,
     );
     buggy(
         "LWW physical timestamps, skewed clocks",
@@ -186,6 +198,7 @@ fn main() {
         budget(&[FaultKind::Client, FaultKind::Clock], 40, 1_200, 200),
         "LWW-CausalLoss",
         100_000,
+        1,
     );
     buggy(
         "Lamport mutex, delay rules (reordering)",
@@ -195,6 +208,7 @@ fn main() {
         budget(&[FaultKind::Client, FaultKind::Delay], 40, 1_500, 200),
         "ME-Exclusion",
         100_000,
+        1,
     );
 
     println!("\nBounded exhaustive mode:\n");

@@ -6,7 +6,7 @@
 //! Run: `cargo test --profile ci -p netsplit-core --test explore -- --nocapture` (prints the figures).
 
 use netsplit_core::explore::{
-    shrink, Budget, Counterexample, Exhaustive, ExploreConfig, Explorer, FaultKind, Session, Shrunk,
+    search_parallel, shrink, Budget, Counterexample, Exhaustive, ExploreConfig, Explorer, FaultKind, Session, Shrunk,
 };
 use netsplit_core::run::load;
 use netsplit_core::scenario::{match_expect, Scenario};
@@ -253,6 +253,12 @@ fn the_search_is_deterministic_and_incremental() {
     assert_eq!(ca.seed, cb.seed);
     assert_eq!(ca.scenario.to_json(), cb.scenario.to_json());
     assert_eq!(shrink(&ca, 3_000).scenario.to_json(), shrink(&cb, 3_000).scenario.to_json());
+    // On three threads, blocks of two seeds: still the smallest failing seed.
+    let pc = search_parallel(&cfg(), 3, 2, &mut |_| true).unwrap();
+    let cc = pc.found.unwrap();
+    assert_eq!(cc.seed, ca.seed);
+    assert_eq!(cc.scenario.to_json(), ca.scenario.to_json());
+    assert!(pc.runs >= pa.runs);
 }
 
 #[test]

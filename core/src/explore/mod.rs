@@ -15,7 +15,7 @@ pub mod shrink;
 pub mod soak;
 
 pub use random::{random_scenario, Budget, FaultKind};
-pub use search::{Counterexample, Exhaustive, ExploreConfig, Explorer, Progress};
+pub use search::{search_parallel, Counterexample, Exhaustive, ExploreConfig, Explorer, Progress};
 pub use session::Session;
 pub use shrink::{shrink, Shrinker, Shrunk};
 pub use soak::{soak, Failure, SoakResult};

@@ -282,6 +282,76 @@ impl Explorer {
     }
 }
 
+/// A random search on several threads (native only: a Web Worker runs [`Explorer::run_batch`] instead).
+///
+/// The seeds are cut into consecutive blocks of `block` seeds; each round, `threads` explorers take the next
+/// `threads` blocks in parallel. After a round with a counterexample, the one from the lowest block wins: it has the
+/// smallest failing seed, since every earlier block was searched in full. So the result is exactly the single-thread
+/// result, only sooner. `keep_going` sees the progress after each round (for a time budget or a progress line) and
+/// ends the search by returning false. Exhaustive configurations run on the calling thread.
+pub fn search_parallel(
+    cfg: &ExploreConfig,
+    threads: usize,
+    block: u64,
+    keep_going: &mut dyn FnMut(&Progress) -> bool,
+) -> Result<Progress, ScenarioError> {
+    let mut probe = Explorer::new(cfg.clone())?;
+    if cfg.exhaustive.is_some() || threads <= 1 {
+        loop {
+            let p = probe.run_batch(block.max(1));
+            if p.done || !keep_going(p) {
+                return Ok(p.clone());
+            }
+        }
+    }
+    let block = block.max(1);
+    let end = cfg.seeds.end;
+    let mut total = Progress::default();
+    let mut next = cfg.seeds.start;
+    loop {
+        if next >= end {
+            total.done = true;
+            return Ok(total);
+        }
+        let ranges: Vec<Range<u64>> = (0..threads as u64)
+            .map(|k| {
+                let lo = next.saturating_add(k.saturating_mul(block)).min(end);
+                lo..lo.saturating_add(block).min(end)
+            })
+            .filter(|r| !r.is_empty())
+            .collect();
+        next = ranges.last().map_or(end, |r| r.end);
+        let results: Vec<Progress> = std::thread::scope(|scope| {
+            let handles: Vec<_> = ranges
+                .iter()
+                .map(|r| {
+                    let cfg = ExploreConfig { seeds: r.clone(), ..cfg.clone() };
+                    scope.spawn(move || {
+                        let mut ex = Explorer::new(cfg).expect("validated above");
+                        ex.run_batch(u64::MAX).clone()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().expect("search thread panicked")).collect()
+        });
+        for p in results {
+            total.runs += p.runs;
+            total.events += p.events;
+            if total.found.is_none() {
+                total.found = p.found;
+            }
+        }
+        if let Some(c) = total.found.as_mut() {
+            c.runs = total.runs;
+            total.done = true;
+            return Ok(total);
+        }
+        if !keep_going(&total) {
+            return Ok(total);
+        }
+    }
+}
+
 /// A violation as JSON, node ids spelled out.
 pub fn violation_json(v: &Violation, ids: &[String]) -> Value {
     json!({

@@ -291,6 +291,12 @@ fn the_json_session_searches_then_shrinks_and_reports_where_to_open_the_player()
     assert!(r["violation"]["at"].as_u64().unwrap() > 0);
     assert_replays(&r["scenario"].to_string(), "AC-Agreement");
 
+    // What the panel offers for a scenario: the protocol's invariants, the fault kinds, the default budget.
+    let o = netsplit_core::explore::session::options_json(&two_pc("").to_json()).unwrap();
+    assert!(o["invariants"].as_array().unwrap().iter().any(|i| i["id"] == "AC-Agreement" && i["summary"].is_string()));
+    assert_eq!(o["faults"].as_array().unwrap().len(), FaultKind::ALL.len());
+    assert_eq!(o["defaults"]["to"], 750);
+
     // Nothing to find: the session ends with `found: null` once the seeds are spent.
     let cfg = json!({ "scenario": two_pc("").to_json(), "seeds": 50 });
     let mut s = Session::from_json(&cfg).unwrap();

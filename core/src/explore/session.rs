@@ -67,7 +67,10 @@ fn parse_kinds(v: &Value) -> Result<Vec<FaultKind>, ScenarioError> {
 /// Parses a search configuration (see the module documentation).
 pub fn parse_config(v: &Value) -> Result<(ExploreConfig, bool, u64), ScenarioError> {
     let mut o = Obj::new(v, "")?;
-    let base = Scenario::from_value(o.req("scenario")?).map_err(|e| err(&format!("scenario.{}", e.path), e.msg))?;
+    let base = Scenario::from_value(o.req("scenario")?).map_err(|e| {
+        let path = if e.path.is_empty() { "scenario".to_string() } else { format!("scenario.{}", e.path) };
+        err(&path, e.msg)
+    })?;
     let mut cfg = ExploreConfig::new(base);
     if let Some(f) = o.opt("faults") {
         cfg.budget.kinds = parse_kinds(f)?.into_iter().collect();

@@ -99,3 +99,89 @@ fn invalid_input_exits_2_with_one_line_naming_the_problem() {
     assert_eq!(out.status.code(), Some(2));
     assert!(String::from_utf8_lossy(&out.stderr).contains("--until"));
 }
+
+fn stderr_of(out: &Output) -> String {
+    String::from_utf8_lossy(&out.stderr).into_owned()
+}
+
+#[test]
+fn explore_finds_and_shrinks_a_counterexample_that_check_then_passes() {
+    let f = scenarios().join("3PC-1.json");
+    let args = ["explore", f.to_str().unwrap(), "--faults", "partition,crash,delay", "--invariants", "AC-Agreement"];
+    let out = netsplit(&[&args[..], &["--runs", "2000", "--seed", "0"]].concat());
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("runs/s") && err.contains("explore: found AC-Agreement") && err.contains("shrink:"), "{err}");
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).expect("the counterexample is JSON");
+    assert_eq!(doc["protocol"], "3pc");
+    let expected = doc["expect"]["violations"].as_array().unwrap();
+    assert!(expected.iter().any(|v| v["invariant"] == "AC-Agreement" && v["at"].is_u64()), "{doc}");
+    assert!(doc["title"].as_str().unwrap().starts_with("AC-Agreement broken at t="));
+    // The output is a valid scenario file whose expectation holds.
+    let saved = tmp("cex.json", &String::from_utf8_lossy(&out.stdout));
+    let check = netsplit(&["check", saved.to_str().unwrap()]);
+    let stdout = String::from_utf8_lossy(&check.stdout);
+    assert!(check.status.success(), "{stdout}");
+    assert!(stdout.lines().any(|l| l == format!("ok {}", doc["id"].as_str().unwrap())), "{stdout}");
+    // Same options, same counterexample.
+    let again = netsplit(&[&args[..], &["--runs", "2000", "--seed", "0"]].concat());
+    assert_eq!(again.stdout, out.stdout);
+    // On two threads: the same counterexample.
+    let threads = netsplit(&[&args[..], &["--runs", "2000", "--seed", "0", "--threads", "2"]].concat());
+    assert_eq!(threads.stdout, out.stdout, "{}", stderr_of(&threads));
+}
+
+#[test]
+fn explore_exits_0_when_nothing_breaks_within_the_budget() {
+    let f = scenarios().join("2PC-1.json");
+    let out = netsplit(&["explore", f.to_str().unwrap(), "--runs", "300"]);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(out.stdout.is_empty());
+    assert!(err.contains("explore: 300 runs") && err.contains("no violation of any invariant found"), "{err}");
+    let out = netsplit(&["explore", f.to_str().unwrap(), "--exhaustive", "6", "--faults", "drop"]);
+    let err = stderr_of(&out);
+    assert_eq!(out.status.code(), Some(0), "{err}");
+    assert!(err.contains("states") && err.contains("every interleaving up to that depth explored"), "{err}");
+}
+
+#[test]
+fn explore_exhaustive_finds_the_reordering_that_breaks_mutual_exclusion() {
+    let base = r#"{"format":1,"id":"mutex-2","protocol":"lamport-mutex","nodes":["P1","P2"],
+        "schedule":[{"at":0,"request":"P1"},{"at":5,"request":"P2"},{"at":100,"release":"P2"},{"at":120,"release":"P1"}],
+        "runUntil":300}"#;
+    let f = tmp("mutex-2.json", base);
+    let out = netsplit(&["explore", f.to_str().unwrap(), "--exhaustive", "6", "--invariants", "ME-Exclusion"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr_of(&out));
+    let doc: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    let faults = doc["faults"].as_array().unwrap();
+    assert!(!faults.is_empty() && faults.iter().all(|f| f.get("delay").is_some()), "{doc}");
+    assert!(doc["description"].as_str().unwrap().contains("exhaustive search"));
+}
+
+#[test]
+fn explore_rejects_invalid_options_with_one_line_naming_the_problem() {
+    let f = scenarios().join("2PC-1.json");
+    let f = f.to_str().unwrap();
+    let cases: [(&[&str], &str); 10] = [
+        (&["explore", f, "--faults", "meteor"], "unknown fault kind \"meteor\""),
+        (&["explore", f, "--invariants", "R-ES"], "unknown invariant \"R-ES\""),
+        (&["explore", f, "--exhaustive", "0"], "--exhaustive"),
+        (&["explore", f, "--runs", "0"], "--runs"),
+        (&["explore", f, "--seconds", "-1"], "--seconds"),
+        (&["explore", f, "--max-faults", "many"], "--max-faults"),
+        (&["explore", f, "--threads", "0"], "--threads"),
+        (&["explore", f, "--fast"], "unknown option \"--fast\""),
+        (&["explore", "/no/such/file.json"], "/no/such/file.json"),
+        (&["explore"], "explore needs a scenario file"),
+    ];
+    for (args, want) in cases {
+        let out = netsplit(args);
+        let err = stderr_of(&out);
+        assert_eq!(out.status.code(), Some(2), "{args:?}: {err}");
+        assert!(err.contains(want), "{args:?}: {err}");
+        if !want.starts_with("unknown option") {
+            assert_eq!(err.lines().count(), 1, "{args:?}: {err}");
+        }
+    }
+}

@@ -1,12 +1,12 @@
 //! Driving any protocol alike: the type-erased [`Run`] handle, and scenario validation per protocol.
 
 use crate::check::{Checker, InvariantInfo, Liveness, Violation};
-use crate::protocol::{Cluster, Protocol};
+use crate::protocol::{Cluster, NodeId, Protocol};
 use crate::protocols::{generals::Generals, link::Link, three_pc::ThreePc, two_pc::TwoPc};
 use crate::scenario::is_protocol_action;
 use crate::scenario::read::{err, index, join, Obj};
 use crate::scenario::{Action, FaultRule, NetParams, ParamReader, Scenario, ScenarioError};
-use crate::sim::Simulation;
+use crate::sim::{LocalEvent, PendingDelivery, Simulation};
 use crate::time::Time;
 use crate::trace::TraceEvent;
 use crate::view::Snapshot;
@@ -54,6 +54,16 @@ pub trait Run: Send {
     fn message_fields(&self, id: u64) -> Option<Value>;
     /// A copy of the whole simulation (a checkpoint).
     fn clone_box(&self) -> Box<dyn Run>;
+    /// Exploration hook: the deliveries waiting in the queue, in the order they would happen.
+    fn pending_deliveries(&self) -> Vec<PendingDelivery>;
+    /// Exploration hook: the earliest pending event that is not a delivery, at `node` (or global) or anywhere.
+    fn next_local_event(&self, node: Option<NodeId>) -> Option<LocalEvent>;
+    /// Exploration hook: moves a pending delivery later, keeping its place in sending order at equal times.
+    fn retime_delivery(&mut self, seq: u64, at: Time) -> bool;
+    /// Exploration hook: loses a pending delivery in flight.
+    fn drop_delivery(&mut self, seq: u64) -> bool;
+    /// Exploration hook: a digest of everything that determines the rest of the run.
+    fn state_digest(&self) -> u64;
 }
 
 impl<P: Protocol> Run for Simulation<P> {
@@ -116,6 +126,21 @@ impl<P: Protocol> Run for Simulation<P> {
     }
     fn clone_box(&self) -> Box<dyn Run> {
         Box::new(self.clone())
+    }
+    fn pending_deliveries(&self) -> Vec<PendingDelivery> {
+        Simulation::pending_deliveries(self)
+    }
+    fn next_local_event(&self, node: Option<NodeId>) -> Option<LocalEvent> {
+        Simulation::next_local_event(self, node)
+    }
+    fn retime_delivery(&mut self, seq: u64, at: Time) -> bool {
+        Simulation::retime_delivery(self, seq, at)
+    }
+    fn drop_delivery(&mut self, seq: u64) -> bool {
+        Simulation::drop_delivery(self, seq)
+    }
+    fn state_digest(&self) -> u64 {
+        Simulation::state_digest(self)
     }
 }
 

@@ -10,12 +10,14 @@
 //! wall clock, iterates a hash map, or draws randomness other than from the scenario's seeded streams.
 
 mod chunked;
+mod explore;
 mod network;
 mod queue;
 #[cfg(test)]
 mod tests;
 
 pub use chunked::ChunkedLog;
+pub use explore::{LocalEvent, PendingDelivery};
 
 use crate::check::{Checker, Found, Liveness, Violation};
 use crate::hash::{hex, TraceHasher};

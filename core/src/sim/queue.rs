@@ -90,6 +90,28 @@ impl<T> Queue<T> {
         self.heap.iter().filter_map(|k| self.slab[k.slot as usize].as_ref())
     }
 
+    /// Every pending event with its `(time, class, seq)` key, in no particular order.
+    pub fn iter_keyed(&self) -> impl Iterator<Item = ((Time, u8, u64), &T)> {
+        self.heap.iter().filter_map(|k| self.slab[k.slot as usize].as_ref().map(|x| (k.order(), x)))
+    }
+
+    /// Removes the event with sequence number `seq` (exploration hooks), if it is pending.
+    pub fn take_seq(&mut self, seq: u64) -> Option<(Time, u8, u64, T)> {
+        let mut found = None;
+        self.heap.retain(|k| {
+            let hit = found.is_none() && k.order().2 == seq;
+            if hit {
+                found = Some(*k);
+            }
+            !hit
+        });
+        let k = found?;
+        let item = self.slab[k.slot as usize].take().expect("queued slot holds an event");
+        self.free.push(k.slot);
+        let (time, class, seq) = k.order();
+        Some((time, class, seq, item))
+    }
+
     /// Removes the events `keep` rejects and returns them.
     pub fn remove_where(&mut self, mut remove: impl FnMut(&T) -> bool) -> Vec<T> {
         let slab = &self.slab;

@@ -1028,52 +1028,20 @@ impl<P: Protocol> Simulation<P> {
         let timeline: Vec<Value> = self
             .timeline
             .iter()
-            .map(|e| {
-                let mut m = Map::new();
-                m.insert("at".into(), json!(e.at));
-                if let Some(n) = e.node {
-                    m.insert("node".into(), json!(ids[n]));
+            .map(|e| match &e.what {
+                TimelineWhat::Kernel(kind, extra) => {
+                    timeline_json(e.at, e.node.map(|n| &ids[n]), Some((kind, extra.clone())))
                 }
-                match &e.what {
-                    TimelineWhat::Kernel(kind, extra) => {
-                        m.insert("kind".into(), json!(kind));
-                        m.extend(extra.clone());
-                    }
-                    TimelineWhat::Obs(o) => {
-                        if let Some((kind, extra)) = o.timeline() {
-                            m.insert("kind".into(), json!(kind));
-                            m.extend(extra);
-                        }
-                    }
-                }
-                Value::Object(m)
+                TimelineWhat::Obs(o) => timeline_json(e.at, e.node.map(|n| &ids[n]), o.timeline()),
             })
             .collect();
-        let mut r = json!({
-            "format": 1,
-            "id": s.id,
-            "protocol": s.protocol,
-            "seed": s.seed,
-            "until": s.run_until,
-            "events": self.events,
-            "traceHash": hex(self.trace_hash()),
-            "rng": rng::ALGORITHM,
-            "violations": violations,
-            "liveness": liveness,
-            "nodes": nodes,
-            "timeline": timeline,
-            "app": Value::Object(P::report_app(&w, &self.checker)),
-        });
-        if self.timeline.len() >= MAX_TIMELINE {
-            r["timelineTruncated"] = json!(true);
-        }
-        if let Some(e) = &s.expect {
-            let mismatches = crate::scenario::match_expect(e, &r);
-            r["expect"] = json!({
-                "ok": mismatches.is_empty(),
-                "mismatches": mismatches.iter().map(|m| m.to_string()).collect::<Vec<_>>(),
-            });
-        }
+        let frame = ReportFrame {
+            scenario: s,
+            events: self.events,
+            trace_hash: self.trace_hash(),
+            truncated: self.timeline.len() >= MAX_TIMELINE,
+        };
+        let r = frame.finish(violations, liveness, nodes, timeline, P::report_app(&w, &self.checker));
         r
     }
 
@@ -1095,7 +1063,7 @@ impl<P: Protocol> Simulation<P> {
                     .iter()
                     .map(|(t, e)| TimerView { name: t.name(), armed_at: e.armed_at, deadline: e.deadline })
                     .collect();
-                timers.sort_by_key(|t| t.deadline);
+                sort_timers(&mut timers);
                 NodeView {
                     id: self.shared.cluster.ids[i].clone(),
                     up: s.up,
@@ -1134,7 +1102,7 @@ impl<P: Protocol> Simulation<P> {
                 _ => None,
             })
             .collect();
-        messages.sort_by_key(|m| (m.id, m.deliver_at));
+        sort_messages(&mut messages);
         let np = &self.net.params;
         Snapshot {
             t: now,
@@ -1152,6 +1120,77 @@ impl<P: Protocol> Simulation<P> {
             EvKind::Deliver(env) if env.id == id => Some(env.msg.fields()),
             _ => None,
         })
+    }
+}
+
+// The helpers below hold the parts of reporting and viewing that do not depend on the protocol. They are plain
+// functions so that the web build carries one copy of them rather than one per protocol (the simulation is generic).
+
+fn sort_timers(timers: &mut [TimerView]) {
+    timers.sort_by_key(|t| t.deadline);
+}
+
+fn sort_messages(messages: &mut [MessageView]) {
+    messages.sort_by_key(|m| (m.id, m.deliver_at));
+}
+
+fn timeline_json(at: Time, node: Option<&String>, what: Option<(&str, Map<String, Value>)>) -> Value {
+    let mut m = Map::new();
+    m.insert("at".into(), json!(at));
+    if let Some(n) = node {
+        m.insert("node".into(), json!(n));
+    }
+    if let Some((kind, extra)) = what {
+        m.insert("kind".into(), json!(kind));
+        m.extend(extra);
+    }
+    Value::Object(m)
+}
+
+/// What a report says about the run as a whole.
+struct ReportFrame<'a> {
+    scenario: &'a Scenario,
+    events: u64,
+    trace_hash: u64,
+    truncated: bool,
+}
+
+impl ReportFrame<'_> {
+    fn finish(
+        self,
+        violations: Vec<Value>,
+        liveness: Vec<Value>,
+        nodes: Map<String, Value>,
+        timeline: Vec<Value>,
+        app: Map<String, Value>,
+    ) -> Value {
+        let s = self.scenario;
+        let mut r = json!({
+            "format": 1,
+            "id": s.id,
+            "protocol": s.protocol,
+            "seed": s.seed,
+            "until": s.run_until,
+            "events": self.events,
+            "traceHash": hex(self.trace_hash),
+            "rng": rng::ALGORITHM,
+            "violations": violations,
+            "liveness": liveness,
+            "nodes": nodes,
+            "timeline": timeline,
+            "app": Value::Object(app),
+        });
+        if self.truncated {
+            r["timelineTruncated"] = json!(true);
+        }
+        if let Some(e) = &s.expect {
+            let mismatches = crate::scenario::match_expect(e, &r);
+            r["expect"] = json!({
+                "ok": mismatches.is_empty(),
+                "mismatches": mismatches.iter().map(|m| m.to_string()).collect::<Vec<_>>(),
+            });
+        }
+        r
     }
 }
 

@@ -1041,8 +1041,7 @@ impl<P: Protocol> Simulation<P> {
             trace_hash: self.trace_hash(),
             truncated: self.timeline.len() >= MAX_TIMELINE,
         };
-        let r = frame.finish(violations, liveness, nodes, timeline, P::report_app(&w, &self.checker));
-        r
+        frame.finish(violations, liveness, nodes, timeline, P::report_app(&w, &self.checker))
     }
 
     /// Everything on screen now.

@@ -98,12 +98,13 @@ export async function centres(page) {
   return page.$$eval('#cluster g.node .node-body', (cs) => cs.map((c) => ({ x: +c.getAttribute('cx'), y: +c.getAttribute('cy') })));
 }
 
-/** The drawing (cluster and diagram) as text, independent of DOM update order. */
+/** The drawing (cluster, the messages painted on its canvas, and the diagram) as text, independent of DOM update
+ * order. */
 export const drawing = (page) => page.evaluate(() => {
   // Every element with its attributes in a fixed order and its own text: the drawing, independent of how the DOM
   // was updated to get there.
   const out = [];
-  for (const root of [document.querySelector('#cluster'), document.querySelector('#spacetime')]) {
+  for (const root of [document.querySelector('#cluster'), document.querySelector('#msg-list'), document.querySelector('#spacetime')]) {
     if (!root) continue;
     for (const e of [root, ...root.querySelectorAll('*')]) {
       const attrs = [...e.attributes].map((a) => `${a.name}=${a.value}`).sort().join(' ');

@@ -51,7 +51,8 @@ pub fn Guide(p: &GuideProps) -> Html {
         Callback::from(move |_| e.emit(()))
     };
     html! {
-        <section class="guide" id="guide" aria-label={tr(lang, "guide.title")}>
+        <section class="guide" id="guide" aria-label={tr(lang, "guide.title")} data-chapter={ch.id}
+                 data-step={s.to_string()} data-scenario={step.scenario} data-until={step.until.to_string()}>
             <div class="guide-head">
                 <select id="guide-chapter" onchange={on_chapter} aria-label={tr(lang, "guide.chapter")}>
                     { for CHAPTERS.iter().enumerate().map(|(i, ch)| html!{

@@ -445,8 +445,17 @@ fn test(rest: &[String]) -> i32 {
 fn bench(rest: &[String]) -> i32 {
     setup(Needs::ALL);
     let mut ok = true;
+    // Native benchmarks (kernel, memory, protocols, explorer), then the browser ones on the release build: frame
+    // cost, seek, bundle size, first render, explorer throughput in the worker. Extra arguments go to cargo bench.
     ok &= step("cargo bench -p netsplit-core", || {
         status(cmd("cargo").args(["bench", "-p", "netsplit-core"]).args(rest), "cargo bench")
     });
+    if step("trunk build --release", || trunk_release(&[])) {
+        ok &= step("browser benchmarks (headless Chromium)", || {
+            status(cmd("node").args(["e2e/bench.mjs"]), "e2e/bench.mjs")
+        });
+    } else {
+        ok = false;
+    }
     i32::from(!ok)
 }

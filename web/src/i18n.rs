@@ -196,3 +196,82 @@ pub fn tr(lang: Lang, key: &'static str) -> &'static str {
 pub fn use_lang() -> Lang {
     use_context::<Lang>().unwrap_or_default()
 }
+
+/// Korean for the invariants' one-line statements, which come from the core in English. Keyed by the English text,
+/// since the same id can read differently in two protocols (WAL-1 in 2PC and in 3PC).
+pub const INVARIANT_SUMMARIES: &[(&str, &str)] = &[
+    ("the coordinator never aborts after sending PRE_COMMIT", "코디네이터는 PRE_COMMIT을 보낸 뒤에는 절대 중단(abort)하지 않는다"),
+    ("once anyone committed, no live, non-recovering participant is UNCERTAIN", "누군가 커밋했다면, 살아 있고 복구 중이 아닌 참여자 중 UNCERTAIN 상태인 것은 없다"),
+    ("TR3 (abort) only when every state collected is UNCERTAIN", "TR3(중단)는 수집한 상태가 모두 UNCERTAIN일 때만 적용된다"),
+    ("no process decides COMMIT while another decides ABORT", "어떤 프로세스가 COMMIT으로 결정하는데 다른 프로세스가 ABORT로 결정하는 일은 없다"),
+    ("the TC commits only in WAIT with a YES from every participant", "TC는 WAIT 상태에서 모든 참여자의 YES를 받았을 때만 커밋한다"),
+    ("a process never changes its decision, even across a crash", "프로세스는 한번 내린 결정을 바꾸지 않는다 (장애 후에도)"),
+    ("COMMIT is decided only after every participant voted YES", "모든 참여자가 YES로 투표한 뒤에만 COMMIT이 결정된다"),
+    ("once all have decided, no money was created or lost", "모두 결정을 마치면, 돈이 새로 생기거나 사라지지 않는다"),
+    ("the storage never accepts a token below its maxToken", "스토리지는 자신의 maxToken보다 작은 토큰을 절대 받아들이지 않는다"),
+    ("the storage never accepts a write under an expired lease after one under a newer lease", "스토리지는 더 새로운 리스의 쓰기를 받은 뒤에 만료된 리스의 쓰기를 받아들이지 않는다"),
+    ("a → b implies C(a) < C(b) (the Clock Condition)", "a → b 이면 C(a) < C(b) 이다 (클록 조건)"),
+    ("a → b implies (C(a), node a) < (C(b), node b): ⇒ extends →", "a → b 이면 (C(a), a의 노드) < (C(b), b의 노드): ⇒ 는 → 를 확장한다"),
+    ("timestamps on one node strictly increase (also across crashes)", "한 노드의 타임스탬프는 엄격하게 증가한다 (장애 후에도)"),
+    ("a receive event's timestamp exceeds the message's", "수신 이벤트의 타임스탬프는 메시지의 타임스탬프보다 크다"),
+    ("the pairs (C, node) are all distinct", "(C, 노드) 쌍은 모두 서로 다르다"),
+    ("no replica keeps a write over a causally later one (fails in physical mode under skew)", "어떤 복제본도 인과적으로 더 나중인 쓰기 대신 이전 쓰기를 남기지 않는다 (시계가 어긋나면 물리 시계 모드에서 깨진다)"),
+    ("at most one process is in the critical section", "임계 구역에는 최대 한 프로세스만 있다"),
+    ("processes enter in ⇒ order of their request timestamps", "프로세스는 요청 타임스탬프의 ⇒ 순서대로 진입한다"),
+    ("only messages that were sent are delivered", "보낸 메시지만 전달된다"),
+    ("a message is delivered to the application at most once", "메시지는 애플리케이션에 최대 한 번만 전달된다"),
+    ("a read that starts after a write was acknowledged returns that version or a newer one", "쓰기가 확인된 뒤 시작한 읽기는 그 버전이나 더 새로운 버전을 돌려준다"),
+    ("every committed entry is in a majority of persisted logs", "커밋된 모든 엔트리는 과반수의 영속 로그에 들어 있다"),
+    ("lastApplied ≤ commitIndex ≤ lastLogIndex; commitIndex never decreases while up", "lastApplied ≤ commitIndex ≤ lastLogIndex 이고, 살아 있는 동안 commitIndex는 줄어들지 않는다"),
+    ("Election Safety: at most one leader per term", "선출 안전성: 한 임기(term)에 리더는 최대 하나다"),
+    ("Leader Append-Only: a leader never overwrites or deletes its entries", "리더 추가 전용: 리더는 자신의 엔트리를 덮어쓰거나 지우지 않는다"),
+    ("Leader Completeness: every later leader holds every committed entry", "리더 완전성: 이후의 모든 리더는 커밋된 엔트리를 모두 가진다"),
+    ("Log Matching: same index and term means identical logs up to there", "로그 일치: 인덱스와 임기가 같으면 그 지점까지의 로그가 같다"),
+    ("log terms never decrease and never exceed the owner's currentTerm", "로그의 임기는 줄어들지 않고, 로그 주인의 currentTerm을 넘지 않는다"),
+    ("State Machine Safety: no two servers apply different entries at an index", "상태 기계 안전성: 두 서버가 같은 인덱스에 서로 다른 엔트리를 적용하지 않는다"),
+    ("currentTerm never decreases, across restarts too", "currentTerm은 줄어들지 않는다 (재시작 후에도)"),
+    ("at most one vote per server per term (as persisted)", "서버는 임기마다 최대 한 번만 투표한다 (영속 기록 기준)"),
+    ("at dawn both generals attack or both retreat", "새벽에 두 장군은 함께 공격하거나 함께 후퇴한다"),
+    ("a participant votes YES only once PREPARED is in its stable log", "참여자는 PREPARED가 안정 로그에 기록된 뒤에만 YES로 투표한다"),
+    ("a participant votes YES only once YES is in its stable log", "참여자는 YES가 안정 로그에 기록된 뒤에만 YES로 투표한다"),
+    ("a process sends COMMIT only once COMMIT is in its stable log", "프로세스는 COMMIT이 안정 로그에 기록된 뒤에만 COMMIT을 보낸다"),
+    ("the TC announces COMMIT only once COMMIT is in its stable log", "TC는 COMMIT이 안정 로그에 기록된 뒤에만 COMMIT을 알린다"),
+    ("a participant acknowledges or reports a decision only once it is durable", "참여자는 결정이 영속화된 뒤에만 확인(ack)하거나 알린다"),
+    ("a process sends or reports a decision only once it is durable", "프로세스는 결정이 영속화된 뒤에만 그 결정을 보내거나 알린다"),
+];
+
+/// An invariant's one-line statement in the language (English when no translation exists).
+pub fn invariant_summary(lang: Lang, en: &'static str) -> &'static str {
+    match lang {
+        Lang::En => en,
+        Lang::Ko => INVARIANT_SUMMARIES.iter().find(|(e, _)| *e == en).map_or(en, |(_, ko)| ko),
+    }
+}
+
+/// Korean for the role words the protocols show on their nodes. Protocol states named in the reference (PREPARED,
+/// WAIT, ATTACK...) and dynamic labels ("holds lease #3") stay as the core writes them.
+pub const ROLES: &[(&str, &str)] = &[
+    ("leader", "리더"),
+    ("follower", "팔로워"),
+    ("candidate", "후보"),
+    ("precandidate", "사전 후보"),
+    ("idle", "유휴"),
+    ("down", "다운"),
+    ("replica", "복제본"),
+    ("app server", "앱 서버"),
+    ("in critical section", "임계 구역 안"),
+    ("waiting for dawn", "새벽을 기다리는 중"),
+    ("acquiring", "획득 중"),
+    ("no lease", "리스 없음"),
+    ("lock service: free", "잠금 서비스: 비어 있음"),
+    ("storage (fenced)", "스토리지 (펜싱 사용)"),
+    ("storage (unfenced)", "스토리지 (펜싱 없음)"),
+];
+
+/// A node's role in the language (as written by the core when there is no translation).
+pub fn role(lang: Lang, en: &str) -> &str {
+    match lang {
+        Lang::En => en,
+        Lang::Ko => ROLES.iter().find(|(e, _)| *e == en).map_or(en, |(_, ko)| ko),
+    }
+}

@@ -26,3 +26,29 @@ fn browser_tags_pick_the_language() {
     assert_eq!(Lang::from_tag("en-US"), Lang::En);
     assert_eq!(Lang::from_tag("fr"), Lang::En);
 }
+
+#[wasm_bindgen_test]
+fn every_invariant_of_every_protocol_reads_in_korean() {
+    use netsplit_web::i18n::invariant_summary;
+    let mut checked = 0;
+    for s in netsplit_core::presets::parsed() {
+        let run = netsplit_core::run::load(s).expect("presets load");
+        for inv in run.invariants() {
+            let ko = invariant_summary(Lang::Ko, inv.summary);
+            assert!(ko.chars().any(|c| ('\u{ac00}'..='\u{d7a3}').contains(&c)), "{} ({}): {ko}", inv.id, s.protocol);
+            assert_eq!(invariant_summary(Lang::En, inv.summary), inv.summary);
+            checked += 1;
+        }
+    }
+    assert!(checked > 100, "{checked} invariants checked");
+}
+
+#[wasm_bindgen_test]
+fn role_words_read_in_korean_and_unknown_labels_pass_through() {
+    use netsplit_web::i18n::{role, ROLES};
+    for (en, ko) in ROLES {
+        assert_eq!(role(Lang::Ko, en), *ko);
+        assert_eq!(role(Lang::En, en), *en);
+    }
+    assert_eq!(role(Lang::Ko, "PREPARED"), "PREPARED");
+}

@@ -1,7 +1,7 @@
 //! Every invariant of the protocol: green while it holds, red from the event where it broke, with the explanation
 //! and a button that jumps there; and the liveness properties at the playhead.
 
-use crate::i18n::{tr, use_lang};
+use crate::i18n::{invariant_summary, tr, use_lang};
 use crate::player::{Msg, Shared};
 use netsplit_core::check::{InvariantInfo, Liveness, Violation};
 use yew::prelude::*;
@@ -32,7 +32,7 @@ pub fn Invariants(p: &InvariantsProps) -> Html {
             None => html! {
                 <li class="inv ok" data-invariant={id}>
                     <span class="badge ok">{"✓ "}{tr(lang, "inv.holds")}</span>
-                    <strong>{id}</strong><span class="summary">{inv.summary}</span>
+                    <strong>{id}</strong><span class="summary">{invariant_summary(lang, inv.summary)}</span>
                 </li>
             },
             Some(v) => {
@@ -42,7 +42,7 @@ pub fn Invariants(p: &InvariantsProps) -> Html {
                 html! {
                     <li class="inv bad" data-invariant={id}>
                         <span class="badge bad">{"✗ "}{tr(lang, "inv.violated")}{format!(" @ {}", v.at)}</span>
-                        <strong>{id}</strong><span class="summary">{inv.summary}</span>
+                        <strong>{id}</strong><span class="summary">{invariant_summary(lang, inv.summary)}</span>
                         <p class="detail">{if who.is_empty() { String::new() } else { format!("{who}: ") }}{&v.detail}</p>
                         <button class="jump" onclick={jump}>{tr(lang, "inv.jump")}</button>
                     </li>

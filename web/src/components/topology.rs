@@ -148,7 +148,8 @@ fn node_view(
         let left = 1.0 - ((t - tm.armed_at as f64) / span).clamp(0.0, 1.0);
         html! { <path class="timer-ring" d={timer_arc(p, NODE_R + 5.0, left)}><title>{format!("{} → {}", tm.name, tm.deadline)}</title></path> }
     });
-    let role = if !n.up { tr(lang, "node.down").to_string() } else { n.proto.role.clone() };
+    let role =
+        if !n.up { tr(lang, "node.down").to_string() } else { crate::i18n::role(lang, &n.proto.role).to_string() };
     let facts: Vec<String> = n.proto.fields.iter().take(2).map(|f| format!("{} {}", f.name, f.value)).collect();
     let status = if let Some(u) = n.paused_until {
         Some(format!("{} {u}", tr(lang, "node.paused")))

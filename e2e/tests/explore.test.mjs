@@ -5,10 +5,14 @@
 import { open, preset, now } from '../lib.mjs';
 import { SUB_PATH } from '../server.mjs';
 import { readFile } from 'node:fs/promises';
+import { deflateRawSync } from 'node:zlib';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
+
+/** A share-link fragment for a scenario (the app's format: '1.' + base64url(raw deflate(JSON))). */
+const link = (scenario) => '#1.' + deflateRawSync(Buffer.from(JSON.stringify({ s: scenario, t: 0 })), { level: 9 }).toString('base64url');
 
 /** Opens the panel and leaves exactly the given boxes of a fieldset checked. */
 async function only(page, fieldset, values) {
@@ -126,6 +130,47 @@ export const tests = [
       const none = await page.textContent('#explore-none');
       if (!/No violation found in 300 runs/.test(none)) throw new Error(`none: ${none}`);
       await screenshot(page, 'explore-cancelled.png');
+    },
+  },
+  {
+    name: 'cancel during the shrink stops at once and keeps the smallest counterexample so far',
+    async run({ baseUrl, newPage, screenshot }) {
+      // Raft forgetting votedFor across restarts, on the stress cluster (9 servers, 10 ms heartbeats): runs are
+      // long enough for the shrink to take a second or more in the worker.
+      const scenario = JSON.parse(await readFile(path.join(here, '..', '..', 'core', 'scenarios', 'RAFT-stress.json'), 'utf8'));
+      delete scenario.expect;
+      scenario.params.persistVotedFor = false;
+      scenario.runUntil = 3000;
+      const page = await open(await newPage(), baseUrl, '/' + link(scenario));
+      await page.click('#find-button');
+      await only(page, '#explore-invariants', ['R-ES']);
+      await only(page, '#explore-faults', ['crash', 'client']);
+      await page.fill('#explore-max-faults', '40');
+      const figures = () => page.evaluate(() => {
+        const r = document.querySelector('#explore-result');
+        return { invariant: r.dataset.invariant, size: +r.dataset.size, original: +r.dataset.originalSize,
+          shrinkRuns: +document.querySelector('.explore-run').dataset.shrinkRuns };
+      });
+      // The whole shrink first (the search is seeded: the second run finds the same counterexample).
+      await page.click('#explore-start');
+      await page.waitForSelector('#explore-result', { timeout: 120000 });
+      const full = await figures();
+      if (full.invariant !== 'R-ES' || !(full.size < full.original)) throw new Error(`full: ${JSON.stringify(full)}`);
+      await page.click('#explore-start');
+      await page.waitForSelector('.explore-run[data-phase=shrink]', { timeout: 120000 });
+      const clicked = Date.now();
+      await page.click('#explore-cancel');
+      await page.waitForSelector('#explore-result', { timeout: 5000 });
+      const waited = Date.now() - clicked;
+      const cut = await figures();
+      if (cut.original !== full.original || cut.invariant !== 'R-ES') throw new Error(`not the same counterexample: ${JSON.stringify(cut)}`);
+      if (!(cut.shrinkRuns < full.shrinkRuns)) throw new Error(`the shrink was not cut short: ${JSON.stringify([full, cut])}`);
+      if (!(cut.size >= full.size && cut.size <= cut.original)) throw new Error(`sizes: ${JSON.stringify([full, cut])}`);
+      if (waited > 1000) throw new Error(`cancel took ${waited} ms`);
+      await screenshot(page, 'explore-shrink-cancelled.png');
+      await page.click('#explore-load');
+      await page.waitForSelector('#explore-loaded');
+      await page.waitForFunction(() => !document.querySelector('#notice'));
     },
   },
   {

@@ -24,6 +24,9 @@ use web_sys::{DedicatedWorkerGlobalScope, ErrorEvent, MessageChannel, MessageEve
 /// per-batch overhead (a progress message, a task switch) stays under a percent.
 pub const BATCH_MS: f64 = 50.0;
 
+/// Runs in the first batch of a phase, before its rate is known.
+const FIRST_BATCH: u64 = 8;
+
 /// Default number of seeds tried (the CLI's default too).
 pub const DEFAULT_RUNS: u64 = 100_000;
 
@@ -337,6 +340,7 @@ struct Driver {
     started: f64,
     batch: u64,
     total: u64,
+    shrinking: bool,
     over: bool,
 }
 
@@ -358,7 +362,13 @@ impl Driver {
         let total = v["runs"].as_u64().unwrap_or(0) + v["shrink"]["runs"].as_u64().unwrap_or(0);
         let did = total.saturating_sub(self.total);
         self.total = total;
-        if did > 0 && t1 > t0 {
+        let shrinking = v["phase"] == "shrink";
+        if shrinking != self.shrinking {
+            // A shrink run costs what a run of the counterexample costs, not what an average search run did:
+            // measure afresh, so that the first shrink batch cannot outlast a cancel.
+            self.shrinking = shrinking;
+            self.batch = FIRST_BATCH;
+        } else if did > 0 && t1 > t0 {
             // Grow gently (a batch that ended early, on a find, says little about the rate).
             let fit = (did as f64 * BATCH_MS / (t1 - t0)) as u64;
             self.batch = fit.clamp(1, self.batch.saturating_mul(4));
@@ -408,8 +418,9 @@ pub fn explore_worker(config: String) {
         started: clock.now(),
         clock,
         next: channel.port2(),
-        batch: 8,
+        batch: FIRST_BATCH,
         total: 0,
+        shrinking: false,
         over: false,
     }));
     let d = driver.clone();

@@ -303,7 +303,8 @@ pub fn Explore(p: &ExploreProps) -> Html {
             };
             html! {
                 <div class="explore-run" data-phase={phase} data-runs={p.as_ref().map_or(0, |p| p.runs).to_string()}
-                     data-rate={p.as_ref().map_or(0.0, |p| p.rate).round().to_string()}>
+                     data-rate={p.as_ref().map_or(0.0, |p| p.rate).round().to_string()}
+                     data-shrink-runs={p.as_ref().map_or(0, |p| p.shrink_runs).to_string()}>
                     <progress id="explore-progress" max={max.to_string()} value={value.min(max).to_string()}
                               aria-label={tr(lang, "find.progress")}></progress>
                     <span id="explore-status" class="explore-status">{text}</span>
@@ -408,7 +409,7 @@ fn result_view(lang: Lang, p: &Progress, c: &Counterexample, on_load: Callback<M
     let who = v.node.as_ref().map_or(String::new(), |n| format!("{n}: "));
     html! {
         <div id="explore-result" class="explore-result" role="status" data-invariant={v.invariant.clone()}
-             data-at={v.at.to_string()}>
+             data-at={v.at.to_string()} data-size={c.size.to_string()} data-original-size={c.original_size.to_string()}>
             <p><strong>{found}</strong></p>
             <p class="detail">{who}{v.detail.clone()}</p>
             <p>{shrunk}</p>

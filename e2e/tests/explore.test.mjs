@@ -196,6 +196,27 @@ export const tests = [
     },
   },
   {
+    name: 'a worker whose script cannot be loaded is reported, and the panel can start again',
+    allow: ['netsplit-web-', 'status of 404'],
+    async run({ baseUrl, newPage }) {
+      const page = await open(await newPage(), baseUrl);
+      await preset(page, '3pc', '3PC-4');
+      await page.context().route(/netsplit-web-[^/]*\.js$/, (r) => r.fulfill({ status: 404, body: 'gone' }));
+      await page.click('#find-button');
+      await page.click('#explore-start');
+      await page.waitForSelector('#explore-error');
+      const err = await page.textContent('#explore-error');
+      if (!err.startsWith('The search failed')) throw new Error(`error: ${err}`);
+      if (!(await page.isEnabled('#explore-start')) || (await page.isEnabled('#explore-cancel'))) {
+        throw new Error('start/cancel buttons not reset after the failure');
+      }
+      await page.context().unroute(/netsplit-web-[^/]*\.js$/);
+      await only(page, '#explore-faults', ['partition']);
+      await page.click('#explore-start');
+      await page.waitForSelector('#explore-result', { timeout: 60000 });
+    },
+  },
+  {
     name: 'the panel in Korean: every string translated',
     async run({ baseUrl, newPage, screenshot }) {
       const src = await readFile(path.join(here, '..', '..', 'web', 'src', 'i18n.rs'), 'utf8');

@@ -262,7 +262,7 @@ pub struct Search {
     worker: Worker,
     url: String,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
-    _on_error: Closure<dyn FnMut(ErrorEvent)>,
+    _on_error: Closure<dyn FnMut(web_sys::Event)>,
 }
 
 impl Search {
@@ -298,10 +298,11 @@ impl Search {
             };
             up(update);
         });
-        let on_error = Closure::<dyn FnMut(ErrorEvent)>::new(move |e: ErrorEvent| {
+        // A script that fails to load fires a plain Event, an exception in the worker an ErrorEvent.
+        let on_error = Closure::<dyn FnMut(web_sys::Event)>::new(move |e: web_sys::Event| {
             e.prevent_default();
-            let msg = e.message();
-            on_update(Update::Error(if msg.is_empty() { "the search worker failed".into() } else { msg }));
+            let msg = e.dyn_ref::<ErrorEvent>().map(ErrorEvent::message).filter(|m| !m.is_empty());
+            on_update(Update::Error(msg.unwrap_or_else(|| "the search worker failed to start".into())));
         });
         worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         worker.set_onerror(Some(on_error.as_ref().unchecked_ref()));

@@ -4,6 +4,7 @@
 use crate::catalog::{self, PROTOCOLS};
 use crate::components::controls::Controls;
 use crate::components::event_log::EventLog;
+use crate::components::explore::Explore;
 use crate::components::guide::Guide;
 use crate::components::help::Help;
 use crate::components::inspector::Inspector;
@@ -143,6 +144,7 @@ pub fn App(props: &AppProps) -> Html {
     let share = use_state(|| None::<(String, String)>);
     let guide = use_state(|| None::<(usize, usize)>);
     let help = use_state(|| false);
+    let finding = use_state(|| false);
     // Frame cost: from the animation frame's start to the end of the render it caused (the benchmark reads
     // window.__netsplitFrames); and when the first render happened (window.__netsplitFirstRender).
     use_effect(|| {
@@ -676,6 +678,8 @@ pub fn App(props: &AppProps) -> Html {
             </header>
             <nav class="toolbar" aria-label={tr(l, "tools.title")}>
                 <button id="share-button" onclick={on_share}>{tr(l, "tools.share")}</button>
+                <button id="find-button" class={classes!((*finding).then_some("active"))} aria-pressed={finding.to_string()}
+                        onclick={{ let f = finding.clone(); Callback::from(move |_| f.set(!*f)) }}>{tr(l, "find.button")}</button>
                 <button id="download-scenario" onclick={on_download}>{tr(l, "tools.downloadScenario")}</button>
                 <button id="download-trace" onclick={on_trace}>{tr(l, "tools.downloadTrace")}</button>
                 <label class="file-button">{tr(l, "tools.open")}
@@ -686,6 +690,10 @@ pub fn App(props: &AppProps) -> Html {
                 <label><input type="checkbox" id="view-cluster" checked={views.cluster} onchange={toggle_view(false)}/>{tr(l, "views.cluster")}</label>
                 <label><input type="checkbox" id="view-diagram" checked={views.diagram} onchange={toggle_view(true)}/>{tr(l, "views.diagram")}</label>
             </nav>
+            if *finding {
+                <Explore base={player.base.clone()} current={{ let p = player.clone(); Callback::from(move |_| p.scenario()) }}
+                         send={send.clone()} on_close={{ let f = finding.clone(); Callback::from(move |_| f.set(false)) }}/>
+            }
             if let Some((c, st)) = *guide {
                 <Guide chapter={c} step={st} on_go={go_guide.clone()} on_exit={exit_guide.clone()}/>
             } else if let Some(d) = description {

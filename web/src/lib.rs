@@ -4,6 +4,7 @@
 pub mod app;
 pub mod catalog;
 pub mod components;
+pub mod explore;
 pub mod files;
 pub mod guide;
 pub mod i18n;
@@ -27,7 +28,11 @@ pub fn start_props() -> AppProps {
     AppProps { launch: Shared::new(url::parse(&search, &hash, url::remembered_lang(), browser_lang())) }
 }
 
-/// Mounts the application on the page body.
+/// Mounts the application on the page body; does nothing in a worker, where the same module runs the
+/// counterexample search ([`explore`]).
 pub fn start() {
+    if web_sys::window().is_none() {
+        return;
+    }
     yew::Renderer::<app::App>::with_props(start_props()).render();
 }

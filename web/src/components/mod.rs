@@ -3,6 +3,7 @@
 pub mod canvas;
 pub mod controls;
 pub mod event_log;
+pub mod explore;
 pub mod guide;
 pub mod help;
 pub mod icons;

@@ -44,3 +44,11 @@ pub fn use_canvas_size(canvas: NodeRef) -> (CanvasSize, u32) {
     }
     (size, resizes.get())
 }
+
+/// Sets the canvas font unless it is already that font: the setter re-parses the font every time, which showed in
+/// profiles, while the context keeps its font across frames (until the canvas is resized).
+pub fn set_font(ctx: &web_sys::CanvasRenderingContext2d, font: &str) {
+    if ctx.font() != font {
+        ctx.set_font(font);
+    }
+}

@@ -153,62 +153,102 @@ fn paint(c: &web_sys::HtmlCanvasElement, size: Option<(f64, f64)>, shapes: &[Sha
     let (ox, oy) = ((cw - WIDTH * k) / 2.0, (ch - HEIGHT * k) / 2.0);
     let _ = ctx.set_transform(dpr * k, 0.0, 0.0, dpr * k, dpr * ox, dpr * oy);
     let super::palette::Palette { hues, fg, muted, bad, accent, ok, .. } = super::palette::palette(c);
-    ctx.set_font("9px system-ui, sans-serif");
+    let colours: [&str; 14] = [
+        &hues[0], &hues[1], &hues[2], &hues[3], &hues[4], &hues[5], &hues[6], &hues[7], &fg, &muted, &bad, &accent,
+        &ok, "#f59e0b",
+    ];
+    const FG: u8 = 8;
+    const MUTED: u8 = 9;
+    const BAD: u8 = 10;
+    const ACCENT: u8 = 11;
+    const OK: u8 = 12;
+    const AMBER: u8 = 13;
+    // Shapes that look alike are painted as one path (one fill or stroke, one colour string decoded), grouped by
+    // (layer, colour, line width, opacity); the layer keeps bands under lines under points under text.
+    let mut groups: std::collections::BTreeMap<(u8, u8, u8, u8), Vec<&Shape>> = Default::default();
     for s in shapes {
-        match s {
-            Shape::Rect { x, y, w, h, class, .. } => {
-                ctx.set_global_alpha(if class.starts_with("band") { 0.09 } else { 0.6 });
-                ctx.set_fill_style_str(
-                    if class.starts_with("band") || class.contains("violation") || class.contains("crash") {
-                        &bad
-                    } else {
-                        &muted
-                    },
-                );
-                ctx.fill_rect(*x, *y, *w, *h);
-                ctx.set_global_alpha(1.0);
+        let key = match s {
+            Shape::Rect { class, .. } => {
+                let band = class.starts_with("band");
+                let colour = if band || class.contains("violation") || class.contains("crash") { BAD } else { MUTED };
+                (0, colour, 0, if band { 9 } else { 60 })
             }
-            Shape::Line { x1, y1, x2, y2, class, .. } => {
-                let hue = class.split(' ').find_map(|c| c.strip_prefix("hue")).and_then(|k| k.parse::<usize>().ok());
-                ctx.set_stroke_style_str(match hue {
-                    Some(k) => &hues[k % 8],
-                    None if class.starts_with("st-down") => &bad,
-                    None => &muted,
-                });
-                ctx.set_line_width(if class.contains("selected") { 3.0 } else { 1.3 });
-                ctx.set_global_alpha(if class.contains("future-run") { 0.25 } else { 1.0 });
-                ctx.begin_path();
-                ctx.move_to(*x1, *y1);
-                ctx.line_to(*x2, *y2);
-                ctx.stroke();
-                ctx.set_global_alpha(1.0);
+            Shape::Line { class, .. } => {
+                let hue = class.split(' ').find_map(|c| c.strip_prefix("hue")).and_then(|k| k.parse::<u8>().ok());
+                let colour = match hue {
+                    Some(k) => k % 8,
+                    None if class.starts_with("st-down") => BAD,
+                    None => MUTED,
+                };
+                let width = if class.contains("selected") { 30 } else { 13 };
+                (1, colour, width, if class.contains("future-run") { 25 } else { 100 })
             }
-            Shape::Circle { cx, cy, r, class, .. } => {
-                ctx.set_fill_style_str(if class.contains("selected") {
-                    "#f59e0b"
+            Shape::Circle { class, .. } => {
+                let colour = if class.contains("selected") {
+                    AMBER
                 } else if class.contains("past") {
-                    &accent
+                    ACCENT
                 } else if class.contains("future") && !class.contains("future-run") {
-                    &ok
+                    OK
                 } else {
-                    &fg
-                });
-                ctx.set_global_alpha(if class.contains("concurrent") || class.contains("future-run") {
-                    0.3
-                } else {
-                    1.0
-                });
-                ctx.begin_path();
-                let _ = ctx.arc(*cx, *cy, r * 0.8, 0.0, std::f64::consts::TAU);
-                ctx.fill();
-                ctx.set_global_alpha(1.0);
+                    FG
+                };
+                let faint = class.contains("concurrent") || class.contains("future-run");
+                (2, colour, 0, if faint { 30 } else { 100 })
             }
-            Shape::Text { x, y, text, class } => {
-                ctx.set_fill_style_str(if class.contains("cross") || class.contains("reason") { &bad } else { &muted });
-                let _ = ctx.fill_text(text, *x, *y);
+            Shape::Text { class, .. } => {
+                (3, if class.contains("cross") || class.contains("reason") { BAD } else { MUTED }, 0, 100)
+            }
+        };
+        groups.entry(key).or_default().push(s);
+    }
+    super::canvas::set_font(&ctx, "9px system-ui, sans-serif");
+    for ((layer, colour, width, alpha), group) in groups {
+        let colour = colours[colour as usize];
+        ctx.set_global_alpha(f64::from(alpha) / 100.0);
+        match layer {
+            0 => {
+                ctx.set_fill_style_str(colour);
+                for s in group {
+                    if let Shape::Rect { x, y, w, h, .. } = s {
+                        ctx.fill_rect(*x, *y, *w, *h);
+                    }
+                }
+            }
+            1 => {
+                ctx.set_stroke_style_str(colour);
+                ctx.set_line_width(f64::from(width) / 10.0);
+                ctx.begin_path();
+                for s in group {
+                    if let Shape::Line { x1, y1, x2, y2, .. } = s {
+                        ctx.move_to(*x1, *y1);
+                        ctx.line_to(*x2, *y2);
+                    }
+                }
+                ctx.stroke();
+            }
+            2 => {
+                ctx.set_fill_style_str(colour);
+                ctx.begin_path();
+                for s in group {
+                    if let Shape::Circle { cx, cy, r, .. } = s {
+                        ctx.move_to(cx + r * 0.8, *cy);
+                        let _ = ctx.arc(*cx, *cy, r * 0.8, 0.0, std::f64::consts::TAU);
+                    }
+                }
+                ctx.fill();
+            }
+            _ => {
+                ctx.set_fill_style_str(colour);
+                for s in group {
+                    if let Shape::Text { x, y, text, .. } = s {
+                        let _ = ctx.fill_text(text, *x, *y);
+                    }
+                }
             }
         }
     }
+    ctx.set_global_alpha(1.0);
 }
 
 /// The drawing layer of a shape, from its class (back to front).

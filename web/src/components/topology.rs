@@ -293,56 +293,84 @@ fn paint(
     let pos = positions(snap.nodes.len());
     let n = snap.nodes.len();
     let labelled = snap.messages.len() <= 60;
-    ctx.set_font("10px system-ui, sans-serif");
+    super::canvas::set_font(&ctx, "10px system-ui, sans-serif");
     ctx.set_text_align("center");
-    // Canvas state changes cost a call into the browser each: keep the dash pattern until it must change.
+    // Every call into the canvas costs a crossing from wasm (and a string decode for colours), so messages that
+    // look alike are drawn as one path: one fill and one stroke per (shape, dash, hue) instead of per message.
+    // Emphasised ones (selected, highlighted by the guide) are drawn last, on top.
     let (solid, dash) = (js_sys::Array::new(), js_sys::Array::of2(&3.0.into(), &2.0.into()));
-    let mut dashed = false;
-    for m in snap.messages.iter().filter(|m| m.src < n && m.dst < n && m.src != m.dst) {
-        let p = message_point(m, &pos, t);
-        let hue = &hues[kind_hue(m.kind) as usize];
-        let sel = selected == Selection::Message(m.id);
-        let lit = hl.iter().any(|k| k == m.kind);
-        ctx.begin_path();
-        if m.response {
+    let visible: Vec<(&MessageView, Point)> = snap
+        .messages
+        .iter()
+        .filter(|m| m.src < n && m.dst < n && m.src != m.dst)
+        .map(|m| (m, message_point(m, &pos, t)))
+        .collect();
+    let emphasis = |m: &MessageView| (selected == Selection::Message(m.id), hl.iter().any(|k| k == m.kind));
+    let mut buckets: Vec<Vec<Point>> = vec![Vec::new(); 32];
+    let mut loud = Vec::new();
+    for &(m, p) in &visible {
+        match emphasis(m) {
+            (false, false) => {
+                buckets[usize::from(m.response) * 16 + usize::from(m.dup) * 8 + kind_hue(m.kind) as usize].push(p)
+            }
+            (sel, lit) => loud.push((m, p, sel, lit)),
+        }
+    }
+    let outline = |p: Point, response: bool| {
+        if response {
             ctx.rect(p.x - 7.0, p.y - 7.0, 14.0, 14.0);
         } else {
+            ctx.move_to(p.x + 8.0, p.y);
             let _ = ctx.arc(p.x, p.y, 8.0, 0.0, TAU);
         }
+    };
+    ctx.set_line_width(2.0);
+    for (k, points) in buckets.iter().enumerate().filter(|(_, b)| !b.is_empty()) {
+        let (response, dup, hue) = (k >= 16, k % 16 >= 8, &hues[k % 8]);
+        ctx.begin_path();
+        for &p in points {
+            outline(p, response);
+        }
+        ctx.set_fill_style_str(if response { &panel } else { hue });
+        ctx.fill();
+        let _ = ctx.set_line_dash(if dup { &dash } else { &solid });
+        ctx.set_stroke_style_str(hue);
+        ctx.stroke();
+    }
+    ctx.set_line_width(4.0);
+    for &(m, p, sel, _) in &loud {
+        let hue = &hues[kind_hue(m.kind) as usize];
+        ctx.begin_path();
+        outline(p, m.response);
         ctx.set_fill_style_str(if m.response { &panel } else { hue });
         ctx.fill();
-        if m.dup != dashed {
-            dashed = m.dup;
-            let _ = ctx.set_line_dash(if dashed { &dash } else { &solid });
-        }
-        ctx.set_line_width(if sel || lit { 4.0 } else { 2.0 });
-        ctx.set_stroke_style_str(if sel {
-            &fg
-        } else if lit {
-            &bad
-        } else {
-            hue
-        });
+        let _ = ctx.set_line_dash(if m.dup { &dash } else { &solid });
+        ctx.set_stroke_style_str(if sel { &fg } else { &bad });
         ctx.stroke();
-        if labelled || sel {
+    }
+    ctx.set_fill_style_str(&fg);
+    for &(m, p) in &visible {
+        if labelled || selected == Selection::Message(m.id) {
             let delayed = if m.delayed > 0 { format!(" +{}ms", m.delayed) } else { String::new() };
-            ctx.set_fill_style_str(&fg);
             let _ = ctx.fill_text(&format!("{}{delayed}", m.label), p.x, p.y - 12.0);
         }
     }
     let _ = ctx.set_line_dash(&solid);
-    // Lost messages: crosses in one font, then their reasons in another (setting a font re-parses it).
+    // Lost messages: a cross drawn as two strokes (a text glyph would need a second font, and switching fonts
+    // re-parses them), then the reason.
     ctx.set_fill_style_str(&bad);
-    let drop = |f: &Falling| if reduced { 0.0 } else { f.age * 40.0 };
-    ctx.set_font("bold 18px system-ui, sans-serif");
+    ctx.set_stroke_style_str(&bad);
+    ctx.set_line_width(3.0);
     for f in falling {
+        let (x, y) = (f.at.x, f.at.y + if reduced { 0.0 } else { f.age * 40.0 } - 6.0);
         ctx.set_global_alpha((1.0 - f.age).clamp(0.0, 1.0));
-        let _ = ctx.fill_text("✕", f.at.x, f.at.y + drop(f));
-    }
-    ctx.set_font("10px system-ui, sans-serif");
-    for f in falling {
-        ctx.set_global_alpha((1.0 - f.age).clamp(0.0, 1.0));
-        let _ = ctx.fill_text(&format!("{} {}", f.kind, f.reason), f.at.x, f.at.y + drop(f) + 14.0);
+        ctx.begin_path();
+        ctx.move_to(x - 6.0, y - 6.0);
+        ctx.line_to(x + 6.0, y + 6.0);
+        ctx.move_to(x + 6.0, y - 6.0);
+        ctx.line_to(x - 6.0, y + 6.0);
+        ctx.stroke();
+        let _ = ctx.fill_text(&format!("{} {}", f.kind, f.reason), x, y + 20.0);
     }
     ctx.set_global_alpha(1.0);
 }

@@ -376,3 +376,57 @@ pub fn conservation(
         who.join(", ")
     ))
 }
+
+/// What a crashed 2PC or 3PC node's stable log says, as drawn while it is down (the two protocols log the same
+/// facts under different record names).
+pub struct StableFacts<'a> {
+    /// Node ids, to name the TC's participants.
+    pub ids: &'a [String],
+    /// Initial balances.
+    pub app: &'a AppParams,
+    /// Record names in the order written.
+    pub records: &'a [&'static str],
+    /// Transaction id.
+    pub txid: Option<&'a str>,
+    /// The TC's operations.
+    pub ops: &'a [(NodeId, String)],
+    /// A participant logged its YES vote.
+    pub voted_yes: bool,
+    /// A participant's operation.
+    pub op: Option<&'a str>,
+    /// Postings applied at COMMIT.
+    pub applied: &'a [Posting],
+    /// The logged decision.
+    pub decision: Option<Decision>,
+}
+
+/// The view of a node that is down: only its stable state.
+pub fn down_view(s: StableFacts<'_>) -> crate::view::ProtoView {
+    use crate::view::{Field, LogLine, ProtoView};
+    let mut fields = vec![];
+    if let Some(t) = s.txid {
+        fields.push(Field::durable("txid", t));
+    }
+    if !s.ops.is_empty() {
+        let ops: Vec<String> = s.ops.iter().map(|(q, op)| format!("{}: {op}", s.ids[*q])).collect();
+        fields.push(Field::durable("ops", ops.join("; ")));
+    }
+    if s.voted_yes {
+        fields.push(Field::durable("vote", "YES"));
+    }
+    if let Some(op) = s.op {
+        fields.push(Field::durable("op", op));
+        if let Some(post) = parse_op(op) {
+            let b = local_balance(s.app, &post.account, s.applied);
+            fields.push(Field::durable("balance", format!("{} {b}", post.account)));
+        }
+    }
+    fields.push(Field::durable("decision", s.decision.map_or("none", |x| x.name())));
+    ProtoView {
+        role: "down".into(),
+        class: "down",
+        fields,
+        log: s.records.iter().map(|r| LogLine { text: r.to_string(), committed: true, term: 0 }).collect(),
+        blocked_since: None,
+    }
+}

@@ -34,7 +34,7 @@ use crate::rng::Rng;
 use crate::scenario::{read::err, Action, ParamReader, Scenario, ScenarioError};
 use crate::sim::World;
 use crate::time::Time;
-use crate::view::{fields, Field, LogLine, ProtoView};
+use crate::view::{fields, Field, ProtoView};
 use common::{AppParams, Decision, Ledger, Posting};
 use serde_json::{json, Map, Value};
 use std::collections::{BTreeMap, BTreeSet};
@@ -904,32 +904,17 @@ impl Protocol for TwoPc {
     }
 
     fn view_down(p: &TwoPcParams, d: &TwoPcDurable) -> ProtoView {
-        let mut fields = vec![];
-        if let Some(t) = &d.txid {
-            fields.push(Field::durable("txid", t));
-        }
-        if !d.ops.is_empty() {
-            let ops: Vec<String> = d.ops.iter().map(|(q, op)| format!("{}: {op}", p.ids[*q])).collect();
-            fields.push(Field::durable("ops", ops.join("; ")));
-        }
-        if d.prepared {
-            fields.push(Field::durable("vote", "YES"));
-        }
-        if let Some(op) = &d.op {
-            fields.push(Field::durable("op", op));
-            if let Some(post) = common::parse_op(op) {
-                let b = common::local_balance(&p.app, &post.account, &d.applied);
-                fields.push(Field::durable("balance", format!("{} {b}", post.account)));
-            }
-        }
-        fields.push(Field::durable("decision", d.decision.map_or("none", |x| x.name())));
-        ProtoView {
-            role: "down".into(),
-            class: "down",
-            fields,
-            log: d.records.iter().map(|r| LogLine { text: r.to_string(), committed: true, term: 0 }).collect(),
-            blocked_since: None,
-        }
+        common::down_view(common::StableFacts {
+            ids: &p.ids,
+            app: &p.app,
+            records: &d.records,
+            txid: d.txid.as_deref(),
+            ops: &d.ops,
+            voted_yes: d.prepared,
+            op: d.op.as_deref(),
+            applied: &d.applied,
+            decision: d.decision,
+        })
     }
 
     fn report_node(w: &World<'_, Self>, i: NodeId, c: &TwoPcChecker) -> Map<String, Value> {

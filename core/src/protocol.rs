@@ -161,7 +161,7 @@ impl<'a, P: Protocol> Ctx<'a, P> {
     }
 
     /// The cluster's ids and orderings.
-    pub fn cluster(&self) -> &Cluster {
+    pub fn cluster(&self) -> &'a Cluster {
         self.cluster
     }
 
@@ -170,10 +170,12 @@ impl<'a, P: Protocol> Ctx<'a, P> {
         self.cluster.len()
     }
 
-    /// Every other node, in ascending id order.
-    pub fn peers(&self) -> impl Iterator<Item = NodeId> + '_ {
+    /// Every other node, in ascending id order. The iterator does not borrow the context, so a handler can send
+    /// while it walks the peers.
+    pub fn peers(&self) -> impl Iterator<Item = NodeId> + use<'a, P> {
         let me = self.me;
-        self.cluster.ascending.iter().copied().filter(move |&p| p != me)
+        let cluster: &'a Cluster = self.cluster;
+        cluster.ascending.iter().copied().filter(move |&p| p != me)
     }
 
     /// This node's monotonic clock reading (what timers and durations use).

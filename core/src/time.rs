@@ -47,6 +47,9 @@ impl NodeClock {
 
     /// Drift contribution in whole ms at true time `t`: `floor(acc / 10⁶)`.
     fn drift_ms(&self, t: Time) -> i64 {
+        if self.drift == 0 && self.anchor_acc == 0 {
+            return 0; // the common case, without 128-bit division
+        }
         self.acc(t).div_euclid(1_000_000) as i64
     }
 
@@ -81,12 +84,17 @@ impl NodeClock {
 
     /// The smallest true time `t ≥ from` with `MC(t) ≥ target`.
     pub fn first_time_mc_reaches(&self, from: Time, target: i64) -> Time {
-        if self.mc(from) >= target {
+        let start = self.mc(from);
+        if start >= target {
             return from;
+        }
+        if self.drift == 0 {
+            // The monotonic clock advances exactly one ms per ms.
+            return from.saturating_add((target - start) as u64);
         }
         // MC grows by (1 + drift/10⁶) per ms; start from the linear estimate and correct by whole steps, since
         // the floor makes the estimate off by at most a couple of ms.
-        let need = (target - self.mc(from)) as i128;
+        let need = (target - start) as i128;
         let rate = 1_000_000i128 + self.drift as i128;
         let est = if rate > 0 { (need * 1_000_000 / rate).max(1) } else { need };
         let mut t = from.saturating_add(est.min(u64::MAX as i128 / 2) as u64);

@@ -23,7 +23,7 @@ use crate::scenario::{read::err, Action, ParamReader, Scenario, ScenarioError};
 use crate::sim::World;
 use crate::view::{fields, Field, LogLine, ProtoView};
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, VecDeque};
 use std::sync::Arc;
 
 /// A payload, shared rather than copied as it travels through records, messages and observations.
@@ -182,19 +182,156 @@ impl SeqSet {
         if s <= self.upto {
             return;
         }
-        self.above.insert(s);
-        while self.above.remove(&(self.upto + 1)) {
+        if s > self.upto + 1 {
+            self.above.insert(s);
+            return;
+        }
+        // The usual case: the next number in order extends the prefix, maybe closing a gap.
+        self.upto = s;
+        while self.above.first() == Some(&(self.upto + 1)) {
+            self.above.pop_first();
             self.upto += 1;
         }
+    }
+}
+
+/// Values by sequence number over a sliding range: links number messages consecutively and acknowledge and
+/// deliver them roughly in order, so a deque from the oldest live number replaces a search tree with O(1) work per
+/// message.
+#[derive(Clone, Debug)]
+struct SeqWindow<V> {
+    base: u64,
+    slots: VecDeque<Option<V>>,
+    len: usize,
+}
+
+impl<V> Default for SeqWindow<V> {
+    fn default() -> Self {
+        SeqWindow { base: 0, slots: VecDeque::new(), len: 0 }
+    }
+}
+
+impl<V: Clone> SeqWindow<V> {
+    fn insert(&mut self, seq: u64, v: V) {
+        if self.slots.is_empty() {
+            self.base = seq;
+        }
+        while seq < self.base {
+            self.slots.push_front(None);
+            self.base -= 1;
+        }
+        let i = (seq - self.base) as usize;
+        if i >= self.slots.len() {
+            self.slots.resize(i + 1, None);
+        }
+        if self.slots[i].replace(v).is_none() {
+            self.len += 1;
+        }
+    }
+
+    fn get(&self, seq: u64) -> Option<&V> {
+        let i = usize::try_from(seq.checked_sub(self.base)?).ok()?;
+        self.slots.get(i)?.as_ref()
+    }
+
+    fn remove(&mut self, seq: u64) -> Option<V> {
+        let i = usize::try_from(seq.checked_sub(self.base)?).ok()?;
+        let v = self.slots.get_mut(i)?.take()?;
+        self.len -= 1;
+        while self.slots.front().is_some_and(Option::is_none) {
+            self.slots.pop_front();
+            self.base += 1;
+        }
+        while self.slots.back().is_some_and(Option::is_none) {
+            self.slots.pop_back();
+        }
+        Some(v)
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (u64, &V)> + '_ {
+        self.slots.iter().enumerate().filter_map(|(i, v)| v.as_ref().map(|v| (self.base + i as u64, v)))
+    }
+}
+
+/// Values indexed by node, grown on first use: lookups by node are a bounds check instead of a tree search, and
+/// iteration runs in node order like the ordered maps it replaces.
+#[derive(Clone, Debug)]
+struct PerNode<T>(Vec<T>);
+
+impl<T> Default for PerNode<T> {
+    fn default() -> Self {
+        PerNode(Vec::new())
+    }
+}
+
+impl<T: Default> PerNode<T> {
+    fn get(&self, i: NodeId) -> Option<&T> {
+        self.0.get(i)
+    }
+
+    fn get_mut(&mut self, i: NodeId) -> Option<&mut T> {
+        self.0.get_mut(i)
+    }
+
+    fn entry(&mut self, i: NodeId) -> &mut T {
+        if self.0.len() <= i {
+            self.0.resize_with(i + 1, T::default);
+        }
+        &mut self.0[i]
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (NodeId, &T)> + '_ {
+        self.0.iter().enumerate()
+    }
+}
+
+/// Payloads not yet acknowledged, per destination then sequence number.
+#[derive(Clone, Debug, Default)]
+pub struct Outbox {
+    by_dst: PerNode<SeqWindow<Payload>>,
+    len: usize,
+}
+
+impl Outbox {
+    fn insert(&mut self, dst: NodeId, seq: u64, p: Payload) {
+        let w = self.by_dst.entry(dst);
+        let before = w.len;
+        w.insert(seq, p);
+        self.len += w.len - before;
+    }
+
+    fn get(&self, dst: NodeId, seq: u64) -> Option<&Payload> {
+        self.by_dst.get(dst)?.get(seq)
+    }
+
+    fn remove(&mut self, dst: NodeId, seq: u64) -> Option<Payload> {
+        let p = self.by_dst.get_mut(dst)?.remove(seq)?;
+        self.len -= 1;
+        Some(p)
+    }
+
+    /// Number of unacknowledged payloads.
+    pub fn len(&self) -> usize {
+        self.len
+    }
+
+    /// True when everything was acknowledged.
+    pub fn is_empty(&self) -> bool {
+        self.len == 0
+    }
+
+    /// `(destination, seq, payload)` in that order.
+    fn iter(&self) -> impl Iterator<Item = (NodeId, u64, &Payload)> + '_ {
+        self.by_dst.iter().flat_map(|(d, w)| w.iter().map(move |(q, p)| (d, q, p)))
     }
 }
 
 /// Stable state.
 #[derive(Clone, Debug, Default)]
 pub struct LinkDurable {
-    next_seq: BTreeMap<NodeId, u64>,
-    unacked: BTreeMap<(NodeId, u64), Payload>,
-    delivered: BTreeMap<NodeId, SeqSet>,
+    next_seq: PerNode<u64>,
+    unacked: Outbox,
+    delivered: PerNode<SeqSet>,
     app_count: u64,
     app: Vec<Payload>,
 }
@@ -255,12 +392,25 @@ impl Observation for LinkObs {
     }
 }
 
+/// `m<n>`, built on the stack: continuous traffic makes one per message, and `format!` would allocate twice.
+fn numbered_payload(n: u64) -> Payload {
+    let mut buf = [0u8; 21];
+    buf[0] = b'm';
+    let digits = n.checked_ilog10().unwrap_or(0) as usize + 1;
+    let mut rest = n;
+    for i in (1..=digits).rev() {
+        buf[i] = b'0' + (rest % 10) as u8;
+        rest /= 10;
+    }
+    Payload::from(std::str::from_utf8(&buf[..=digits]).expect("ASCII digits"))
+}
+
 /// One link endpoint (every node can send and receive).
 #[derive(Clone, Debug)]
 pub struct Link {
-    next_seq: BTreeMap<NodeId, u64>,
-    unacked: BTreeMap<(NodeId, u64), Payload>,
-    delivered: BTreeMap<NodeId, SeqSet>,
+    next_seq: PerNode<u64>,
+    unacked: Outbox,
+    delivered: PerNode<SeqSet>,
     held: BTreeMap<(NodeId, u64), Payload>,
     traffic: u64,
     app_count: u64,
@@ -275,12 +425,13 @@ impl Link {
     }
 
     fn submit(&mut self, cx: &mut Ctx<'_, Self>, p: &LinkParams, dst: NodeId, payload: Payload) {
-        let seq = self.next_seq.get(&dst).copied().unwrap_or(0) + 1;
-        self.next_seq.insert(dst, seq);
+        let next = self.next_seq.entry(dst);
+        *next += 1;
+        let seq = *next;
         cx.persist(LinkRecord::Sent { dst, seq, payload: payload.clone() });
         cx.observe(LinkObs::Submitted { to: dst, seq, payload: payload.clone() });
         self.transmit(cx, p, dst, seq, &payload);
-        self.unacked.insert((dst, seq), payload);
+        self.unacked.insert(dst, seq, payload);
     }
 
     fn hand_up(&mut self, cx: &mut Ctx<'_, Self>, p: &LinkParams, from: NodeId, seq: u64, payload: Payload) {
@@ -289,7 +440,7 @@ impl Link {
         } else {
             cx.persist(LinkRecord::Applied { payload: payload.clone() });
         }
-        self.delivered.entry(from).or_default().insert(seq);
+        self.delivered.entry(from).insert(seq);
         self.app_count += 1;
         cx.observe(LinkObs::Delivered { from, seq, payload });
     }
@@ -354,14 +505,14 @@ impl Protocol for Link {
     fn apply(d: &mut LinkDurable, r: &LinkRecord) {
         match r {
             LinkRecord::Sent { dst, seq, payload } => {
-                d.next_seq.insert(*dst, *seq);
-                d.unacked.insert((*dst, *seq), payload.clone());
+                *d.next_seq.entry(*dst) = *seq;
+                d.unacked.insert(*dst, *seq, payload.clone());
             }
             LinkRecord::Acked { dst, seq } => {
-                d.unacked.remove(&(*dst, *seq));
+                d.unacked.remove(*dst, *seq);
             }
             LinkRecord::Delivered { src, seq, payload } => {
-                d.delivered.entry(*src).or_default().insert(*seq);
+                d.delivered.entry(*src).insert(*seq);
                 d.app_count += 1;
                 if d.app.len() < REPORT_PAYLOADS {
                     d.app.push(payload.clone());
@@ -380,14 +531,14 @@ impl Protocol for Link {
         let node = Link {
             next_seq: d.next_seq.clone(),
             unacked: d.unacked.clone(),
-            delivered: if p.persist_delivered { d.delivered.clone() } else { BTreeMap::new() },
+            delivered: if p.persist_delivered { d.delivered.clone() } else { PerNode::default() },
             held: BTreeMap::new(),
-            traffic: d.next_seq.values().sum(),
+            traffic: d.next_seq.iter().map(|(_, n)| n).sum(),
             app_count: d.app_count,
         };
         // A restarted sender resumes retransmitting whatever is still unacknowledged.
-        for ((dst, seq), payload) in &node.unacked {
-            node.transmit(cx, p, *dst, *seq, payload);
+        for (dst, seq, payload) in node.unacked.iter() {
+            node.transmit(cx, p, dst, seq, payload);
         }
         if let Some(every) = p.send_every {
             cx.set_timer(LinkTimer::Tick, every);
@@ -400,14 +551,14 @@ impl Protocol for Link {
             LinkMsg::Data { seq, payload } => {
                 if !p.dedup {
                     self.hand_up(cx, p, from, seq, payload);
-                } else if self.delivered.get(&from).is_some_and(|s| s.contains(seq))
+                } else if self.delivered.get(from).is_some_and(|s| s.contains(seq))
                     || self.held.contains_key(&(from, seq))
                 {
                     cx.observe(LinkObs::Discarded { from, seq });
                 } else if p.fifo {
                     self.held.insert((from, seq), payload);
                     loop {
-                        let next = self.delivered.get(&from).map_or(0, |s| s.upto) + 1;
+                        let next = self.delivered.get(from).map_or(0, |s| s.upto) + 1;
                         let Some(pl) = self.held.remove(&(from, next)) else {
                             break;
                         };
@@ -421,7 +572,7 @@ impl Protocol for Link {
                 cx.send(from, LinkMsg::Ack { seq });
             }
             LinkMsg::Ack { seq } => {
-                if self.unacked.remove(&(from, seq)).is_some() {
+                if self.unacked.remove(from, seq).is_some() {
                     cx.persist(LinkRecord::Acked { dst: from, seq });
                     cx.cancel_timer(LinkTimer::Rto { dst: from, seq });
                 }
@@ -432,16 +583,14 @@ impl Protocol for Link {
     fn on_timer(&mut self, cx: &mut Ctx<'_, Self>, p: &LinkParams, t: LinkTimer) {
         match t {
             LinkTimer::Rto { dst, seq } => {
-                if let Some(payload) = self.unacked.get(&(dst, seq)).cloned() {
+                if let Some(payload) = self.unacked.get(dst, seq).cloned() {
                     self.transmit(cx, p, dst, seq, &payload);
                 }
             }
             LinkTimer::Tick => {
-                let peers: Vec<NodeId> = cx.peers().collect();
-                for dst in peers {
+                for dst in cx.peers() {
                     self.traffic += 1;
-                    let payload = Payload::from(format!("m{}", self.traffic));
-                    self.submit(cx, p, dst, payload);
+                    self.submit(cx, p, dst, numbered_payload(self.traffic));
                 }
                 if let Some(every) = p.send_every {
                     cx.set_timer(LinkTimer::Tick, every);
@@ -466,7 +615,7 @@ impl Protocol for Link {
         let mut log: Vec<LogLine> = d
             .unacked
             .iter()
-            .map(|((_, seq), pl)| LogLine { text: format!("unacked {seq}: {pl}"), committed: true, term: 0 })
+            .map(|(_, seq, pl)| LogLine { text: format!("unacked {seq}: {pl}"), committed: true, term: 0 })
             .collect();
         log.extend(d.app.iter().rev().take(8).rev().map(|pl| LogLine {
             text: format!("delivered {pl}"),
@@ -477,7 +626,7 @@ impl Protocol for Link {
             role: "down".into(),
             class: "down",
             fields: vec![
-                Field::durable("sent", d.next_seq.values().sum::<u64>()),
+                Field::durable("sent", d.next_seq.iter().map(|(_, n)| n).sum::<u64>()),
                 Field::durable("unacked", d.unacked.len()),
                 Field::durable("delivered", d.app_count),
             ],
@@ -500,10 +649,10 @@ impl Protocol for Link {
 /// delivered: delivered sequence numbers are kept compressed per sender-receiver pair.
 #[derive(Clone, Debug, Default)]
 pub struct LinkChecker {
-    /// (src, dst, seq) → payload, for messages handed to a link and not yet delivered.
-    pending: BTreeMap<(NodeId, NodeId, u64), Payload>,
+    /// Per (src, dst): payloads handed to the link and not yet delivered, by sequence number.
+    pending: PerNode<PerNode<SeqWindow<Payload>>>,
     /// Sequence numbers delivered at least once per (src, dst).
-    delivered: BTreeMap<(NodeId, NodeId), SeqSet>,
+    delivered: PerNode<PerNode<SeqSet>>,
     total: u64,
 }
 
@@ -523,12 +672,11 @@ impl Checker<Link> for LinkChecker {
         let Effect::Observe(o) = e else { return };
         match o {
             LinkObs::Submitted { to, seq, payload } => {
-                self.pending.insert((node, *to, *seq), payload.clone());
+                self.pending.entry(node).entry(*to).insert(*seq, payload.clone());
                 self.total += 1;
             }
             LinkObs::Delivered { from, seq, payload } => {
-                let pair = (*from, node);
-                let seen = self.delivered.entry(pair).or_default();
+                let seen = self.delivered.entry(*from).entry(node);
                 if seen.contains(*seq) {
                     out.report(
                         "PL-NoDup",
@@ -538,7 +686,7 @@ impl Checker<Link> for LinkChecker {
                     return;
                 }
                 seen.insert(*seq);
-                match self.pending.remove(&(*from, node, *seq)) {
+                match self.pending.get_mut(*from).and_then(|m| m.get_mut(node)).and_then(|w| w.remove(*seq)) {
                     Some(p) if p == *payload => {}
                     _ => out.report(
                         "PL-NoCreate",
@@ -556,9 +704,10 @@ impl Checker<Link> for LinkChecker {
     fn liveness(&self, w: &World<'_, Link>) -> Vec<Liveness> {
         let lost: Vec<String> = self
             .pending
-            .keys()
+            .iter()
+            .flat_map(|(s, m)| m.iter().map(move |(d, win)| (s, d, win)))
             .filter(|(s, d, _)| w.up(*s) && w.up(*d))
-            .map(|(s, d, q)| format!("{}→{} seq {q}", w.id(*s), w.id(*d)))
+            .flat_map(|(s, d, win)| win.iter().map(move |(q, _)| format!("{}→{} seq {q}", w.id(s), w.id(d))))
             .collect();
         let detail = if lost.is_empty() {
             format!("all {} messages between live nodes were delivered", self.total)
@@ -566,5 +715,65 @@ impl Checker<Link> for LinkChecker {
             format!("{} not delivered: {}", lost.len(), lost.iter().take(5).cloned().collect::<Vec<_>>().join(", "))
         };
         vec![Liveness { property: "PL-Reliable", holds: lost.is_empty(), detail }]
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn seq_sets_compress_a_prefix_and_remember_numbers_past_a_gap() {
+        let mut s = SeqSet::default();
+        for q in [1, 2, 5, 4, 4, 9] {
+            s.insert(q);
+        }
+        assert_eq!((s.upto, s.above.iter().copied().collect::<Vec<_>>()), (2, vec![4, 5, 9]));
+        s.insert(3);
+        assert_eq!((s.upto, s.above.iter().copied().collect::<Vec<_>>()), (5, vec![9]));
+        assert!(s.contains(5) && !s.contains(6) && s.contains(9));
+    }
+
+    #[test]
+    fn windows_hold_payloads_in_any_order_and_shrink_from_both_ends() {
+        let mut w = SeqWindow::default();
+        let p = |x: &str| Payload::from(x);
+        w.insert(5, p("five"));
+        w.insert(7, p("seven"));
+        w.insert(3, p("three"));
+        w.insert(3, p("three"));
+        assert_eq!(w.iter().map(|(q, _)| q).collect::<Vec<_>>(), vec![3, 5, 7]);
+        assert_eq!(w.len, 3);
+        assert_eq!(w.get(7).map(|x| &**x), Some("seven"));
+        assert_eq!(w.get(6), None);
+        assert_eq!(w.remove(4), None);
+        assert_eq!(w.remove(2), None);
+        assert_eq!(w.remove(3).as_deref(), Some("three"));
+        assert_eq!(w.remove(3), None, "removed once");
+        assert_eq!(w.remove(7).as_deref(), Some("seven"));
+        assert_eq!((w.base, w.slots.len(), w.len), (5, 1, 1), "empty ends are trimmed");
+        assert_eq!(w.remove(5).as_deref(), Some("five"));
+        w.insert(40, p("forty"));
+        assert_eq!(w.iter().map(|(q, _)| q).collect::<Vec<_>>(), vec![40]);
+    }
+
+    #[test]
+    fn traffic_payloads_are_numbered() {
+        for n in [0, 7, 10, 99, 12345, u64::MAX] {
+            assert_eq!(&*numbered_payload(n), format!("m{n}"));
+        }
+    }
+
+    #[test]
+    fn an_outbox_counts_and_lists_by_destination_then_number() {
+        let mut o = Outbox::default();
+        o.insert(2, 1, Payload::from("a"));
+        o.insert(1, 4, Payload::from("b"));
+        o.insert(1, 3, Payload::from("c"));
+        assert_eq!(o.len(), 3);
+        assert_eq!(o.iter().map(|(d, q, _)| (d, q)).collect::<Vec<_>>(), vec![(1, 3), (1, 4), (2, 1)]);
+        assert!(o.remove(1, 3).is_some() && o.remove(1, 3).is_none());
+        assert_eq!(o.len(), 2);
+        assert!(!o.is_empty());
     }
 }

@@ -116,7 +116,8 @@ pub struct Envelope<M> {
 #[derive(Clone, Debug)]
 enum EvKind<P: Protocol> {
     Action(Box<Action>),
-    Deliver(Envelope<P::Msg>),
+    /// Boxed so that every queue entry (timers included) stays small: entries move on every push and pop.
+    Deliver(Box<Envelope<P::Msg>>),
     Timer {
         node: NodeId,
         timer: P::Timer,
@@ -735,7 +736,7 @@ impl<P: Protocol> Simulation<P> {
         self.handle(n, Input::Boot(true));
     }
 
-    fn deliver(&mut self, env: Envelope<P::Msg>) -> bool {
+    fn deliver(&mut self, env: Box<Envelope<P::Msg>>) -> bool {
         let (src, dst) = (env.src, env.dst);
         let drop = if self.net.is_cut(src, dst) {
             Some(DropReason::PartitionAtDeliver)
@@ -990,9 +991,9 @@ impl<P: Protocol> Simulation<P> {
                 };
                 for c in copies {
                     let copy = Envelope { deliver_at: c, dup: true, ..env.clone() };
-                    self.push(c, 1, EvKind::Deliver(copy));
+                    self.push(c, 1, EvKind::Deliver(Box::new(copy)));
                 }
-                self.push(at, 1, EvKind::Deliver(env));
+                self.push(at, 1, EvKind::Deliver(Box::new(env)));
             }
         }
     }

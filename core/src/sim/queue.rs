@@ -1,135 +1,137 @@
-//! The event queue: a binary heap of small keys over a slab of event payloads.
+//! The event queue: a calendar of time buckets, each holding one FIFO lane per event class.
 //!
-//! Keeping only `(time, class, seq, slot)` in the heap makes every sift move 24 bytes instead of a whole message
-//! envelope, and reusing slab slots avoids an allocation per message.
+//! Every event gets its `seq` from a counter bumped on each scheduling, so events of one `(time, class)` are almost
+//! always pushed in `seq` order: appending to a lane keeps it sorted, and popping the earliest event is a map
+//! lookup of the first time plus a `pop_front`, instead of a binary-heap sift per event. Runs keep a few dozen
+//! distinct times pending (latencies and timeouts are short), so the ordered map of times stays tiny. Emptied
+//! buckets are recycled to keep their lanes' allocations.
 
-use std::cmp::Ordering;
-use std::collections::BinaryHeap;
+use std::collections::{BTreeMap, VecDeque};
 
 use crate::time::Time;
 
-/// `(time, class, seq)` packed into one integer so that every heap comparison is a single `u128` compare:
-/// time in the high 64 bits, class in the next 8, seq in the low 56 (7·10¹⁶ events is beyond any run).
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-struct Key {
-    packed: u128,
-    slot: u32,
+/// Event classes (protocols.md §1.1): scripted actions, deliveries, timers, observations.
+const CLASSES: usize = 4;
+
+#[derive(Clone, Debug)]
+struct Bucket<T> {
+    lanes: [VecDeque<(u64, T)>; CLASSES],
 }
 
-const SEQ_BITS: u32 = 56;
-
-impl Key {
-    fn new(time: Time, class: u8, seq: u64) -> Self {
-        debug_assert!(seq < 1 << SEQ_BITS);
-        Key { packed: (time as u128) << 64 | (class as u128) << SEQ_BITS | seq as u128, slot: 0 }
-    }
-
-    fn order(&self) -> (Time, u8, u64) {
-        ((self.packed >> 64) as u64, (self.packed >> SEQ_BITS) as u8, (self.packed as u64) & ((1 << SEQ_BITS) - 1))
+impl<T> Default for Bucket<T> {
+    fn default() -> Self {
+        Bucket { lanes: Default::default() }
     }
 }
 
-impl PartialOrd for Key {
-    fn partial_cmp(&self, o: &Self) -> Option<Ordering> {
-        Some(self.cmp(o))
-    }
-}
-
-impl Ord for Key {
-    // Reversed: BinaryHeap is a max-heap and the earliest key must come out first.
-    fn cmp(&self, o: &Self) -> Ordering {
-        o.packed.cmp(&self.packed)
+impl<T> Bucket<T> {
+    fn is_empty(&self) -> bool {
+        self.lanes.iter().all(VecDeque::is_empty)
     }
 }
 
 /// Pending events ordered by `(time, class, seq)`.
-#[derive(Clone, Debug)]
+#[derive(Debug)]
 pub(crate) struct Queue<T> {
-    heap: BinaryHeap<Key>,
-    slab: Vec<Option<T>>,
-    free: Vec<u32>,
+    times: BTreeMap<Time, Bucket<T>>,
+    /// Emptied buckets, kept for their capacity.
+    spare: Vec<Bucket<T>>,
 }
 
 impl<T> Default for Queue<T> {
     fn default() -> Self {
-        Queue { heap: BinaryHeap::new(), slab: Vec::new(), free: Vec::new() }
+        Queue { times: BTreeMap::new(), spare: Vec::new() }
+    }
+}
+
+impl<T: Clone> Clone for Queue<T> {
+    fn clone(&self) -> Self {
+        Queue { times: self.times.clone(), spare: Vec::new() }
     }
 }
 
 impl<T> Queue<T> {
     pub fn push(&mut self, time: Time, class: u8, seq: u64, item: T) {
-        let slot = match self.free.pop() {
-            Some(s) => {
-                self.slab[s as usize] = Some(item);
-                s
+        let spare = &mut self.spare;
+        let bucket = self.times.entry(time).or_insert_with(|| spare.pop().unwrap_or_default());
+        let lane = &mut bucket.lanes[class as usize];
+        match lane.back() {
+            Some((last, _)) if *last > seq => {
+                // Only a re-scheduled event (exploration delaying a message) keeps an older seq.
+                let at = lane.partition_point(|(s, _)| *s < seq);
+                lane.insert(at, (seq, item));
             }
-            None => {
-                self.slab.push(Some(item));
-                (self.slab.len() - 1) as u32
-            }
-        };
-        self.heap.push(Key { slot, ..Key::new(time, class, seq) });
+            _ => lane.push_back((seq, item)),
+        }
     }
 
     /// The key of the earliest event.
     pub fn peek(&self) -> Option<(Time, u8, u64)> {
-        self.heap.peek().map(Key::order)
+        let (&time, bucket) = self.times.first_key_value()?;
+        bucket.lanes.iter().enumerate().find_map(|(c, lane)| lane.front().map(|(seq, _)| (time, c as u8, *seq)))
     }
 
     /// Removes the earliest event.
     pub fn pop(&mut self) -> Option<(Time, u8, u64, T)> {
-        let k = self.heap.pop()?;
-        let item = self.slab[k.slot as usize].take().expect("queued slot holds an event");
-        self.free.push(k.slot);
-        let (time, class, seq) = k.order();
-        Some((time, class, seq, item))
+        let mut first = self.times.first_entry()?;
+        let time = *first.key();
+        let bucket = first.get_mut();
+        let (class, (seq, item)) =
+            bucket.lanes.iter_mut().enumerate().find_map(|(c, lane)| lane.pop_front().map(|x| (c, x)))?;
+        if bucket.is_empty() {
+            self.spare.push(first.remove());
+        }
+        Some((time, class as u8, seq, item))
     }
 
-    /// Every pending event, in no particular order.
-    pub fn iter(&self) -> impl Iterator<Item = &T> {
-        self.heap.iter().filter_map(|k| self.slab[k.slot as usize].as_ref())
-    }
-
-    /// Every pending event with its `(time, class, seq)` key, in no particular order.
+    /// Every pending event with its `(time, class, seq)` key, in order.
     pub fn iter_keyed(&self) -> impl Iterator<Item = ((Time, u8, u64), &T)> {
-        self.heap.iter().filter_map(|k| self.slab[k.slot as usize].as_ref().map(|x| (k.order(), x)))
+        self.times.iter().flat_map(|(&time, b)| {
+            b.lanes
+                .iter()
+                .enumerate()
+                .flat_map(move |(c, lane)| lane.iter().map(move |(s, x)| ((time, c as u8, *s), x)))
+        })
+    }
+
+    /// Every pending event, in order.
+    pub fn iter(&self) -> impl Iterator<Item = &T> {
+        self.iter_keyed().map(|(_, x)| x)
     }
 
     /// Removes the event with sequence number `seq` (exploration hooks), if it is pending.
     pub fn take_seq(&mut self, seq: u64) -> Option<(Time, u8, u64, T)> {
-        let mut found = None;
-        self.heap.retain(|k| {
-            let hit = found.is_none() && k.order().2 == seq;
-            if hit {
-                found = Some(*k);
-            }
-            !hit
-        });
-        let k = found?;
-        let item = self.slab[k.slot as usize].take().expect("queued slot holds an event");
-        self.free.push(k.slot);
-        let (time, class, seq) = k.order();
-        Some((time, class, seq, item))
+        let (time, class, at) = self.times.iter().find_map(|(&t, b)| {
+            b.lanes.iter().enumerate().find_map(|(c, lane)| lane.iter().position(|(s, _)| *s == seq).map(|i| (t, c, i)))
+        })?;
+        let bucket = self.times.get_mut(&time).expect("found above");
+        let (seq, item) = bucket.lanes[class].remove(at).expect("found above");
+        if bucket.is_empty() {
+            let b = self.times.remove(&time).expect("found above");
+            self.spare.push(b);
+        }
+        Some((time, class as u8, seq, item))
     }
 
-    /// Removes the events `keep` rejects and returns them.
+    /// Removes the events `remove` selects and returns them, in queue order.
     pub fn remove_where(&mut self, mut remove: impl FnMut(&T) -> bool) -> Vec<T> {
-        let slab = &self.slab;
         let mut gone = Vec::new();
-        self.heap.retain(|k| {
-            let r = slab[k.slot as usize].as_ref().is_some_and(&mut remove);
-            if r {
-                gone.push(k.slot);
+        for bucket in self.times.values_mut() {
+            for lane in &mut bucket.lanes {
+                if !lane.iter().any(|(_, x)| remove(x)) {
+                    continue;
+                }
+                for (s, x) in std::mem::take(lane) {
+                    if remove(&x) {
+                        gone.push(x);
+                    } else {
+                        lane.push_back((s, x));
+                    }
+                }
             }
-            !r
-        });
-        gone.sort_unstable(); // a stable order for the caller, whatever the heap's layout
-        gone.into_iter()
-            .map(|s| {
-                self.free.push(s);
-                self.slab[s as usize].take().expect("removed slot holds an event")
-            })
-            .collect()
+        }
+        self.times.retain(|_, b| !b.is_empty());
+        gone
     }
 }
 
@@ -137,29 +139,47 @@ impl<T> Queue<T> {
 mod tests {
     use super::*;
 
+    fn drain<T>(q: &mut Queue<T>) -> Vec<T> {
+        std::iter::from_fn(|| q.pop().map(|e| e.3)).collect()
+    }
+
     #[test]
-    fn pops_in_time_class_seq_order_and_reuses_slots() {
+    fn pops_in_time_class_seq_order() {
         let mut q = Queue::default();
         q.push(10, 2, 0, "timer");
         q.push(10, 1, 5, "late delivery");
         q.push(10, 1, 3, "early delivery");
         q.push(5, 2, 9, "first");
         q.push(10, 0, 7, "action");
-        let order: Vec<&str> = std::iter::from_fn(|| q.pop().map(|e| e.3)).collect();
-        assert_eq!(order, vec!["first", "action", "early delivery", "late delivery", "timer"]);
+        assert_eq!(q.peek(), Some((5, 2, 9)));
+        assert_eq!(drain(&mut q), vec!["first", "action", "early delivery", "late delivery", "timer"]);
+        assert_eq!(q.peek(), None);
+        assert_eq!(q.spare.len(), 2, "emptied buckets are kept for reuse");
         q.push(1, 1, 1, "again");
-        assert_eq!(q.slab.len(), 5, "slots are reused");
+        assert_eq!(q.spare.len(), 1);
     }
 
     #[test]
     fn removal_keeps_the_rest_in_order() {
         let mut q = Queue::default();
         for i in 0..10u64 {
-            q.push(i, 1, i, i);
+            q.push(i / 2, (i % 3) as u8, i, i);
         }
         let gone = q.remove_where(|x| x % 3 == 0);
         assert_eq!(gone, vec![0, 3, 6, 9]);
-        let rest: Vec<u64> = std::iter::from_fn(|| q.pop().map(|e| e.3)).collect();
-        assert_eq!(rest, vec![1, 2, 4, 5, 7, 8]);
+        assert_eq!(q.take_seq(4).map(|e| e.3), Some(4));
+        assert_eq!(q.take_seq(4), None);
+        let keys: Vec<_> = q.iter_keyed().map(|(k, _)| k).collect();
+        assert!(keys.windows(2).all(|w| w[0] < w[1]), "iteration is in queue order: {keys:?}");
+        assert_eq!(drain(&mut q), vec![1, 2, 5, 7, 8]);
+    }
+
+    #[test]
+    fn an_event_pushed_back_with_an_old_seq_keeps_its_place() {
+        let mut q = Queue::default();
+        q.push(20, 1, 8, "later");
+        q.push(20, 1, 2, "delayed, scheduled first");
+        q.push(20, 1, 9, "last");
+        assert_eq!(drain(&mut q), vec!["delayed, scheduled first", "later", "last"]);
     }
 }

@@ -33,7 +33,8 @@ const USAGE: &str = "usage:
       also tries losing each message). Progress goes to stderr; a counterexample, shrunk to a minimal
       scenario with an `expect` block, goes to stdout. --threads N searches N blocks of seeds at once
       (the counterexample is the same as with one thread).
-      fault kinds: crash, partition, cut, pause, drop, delay, duplicate, clock, crashOn, client
+      fault kinds: crash, partition, cut, pause, drop, delay, duplicate, clock, crashOn, client, isolate
+      (isolate cuts off the node the protocol leans on when the fault comes due: Raft's leader)
 
 exit codes: 0 ok (explore: nothing found), 1 an expectation failed (explore: counterexample found),
             2 invalid input";
@@ -120,10 +121,7 @@ fn run(args: &[String]) -> Result<u8, String> {
             };
             let end = sc.run_until + 1;
             loop {
-                let more = sim.next_time().is_some_and(|t| t < end);
-                if more {
-                    sim.step();
-                }
+                let more = sim.step_before(end);
                 for ev in sim.take_trace() {
                     writeln!(out, "{}", ev.to_json(&cluster)).map_err(|e| format!("writing the trace: {e}"))?;
                 }

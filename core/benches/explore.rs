@@ -166,15 +166,23 @@ fn main() {
         1,
     );
     buggy(
-        "Raft, buggyCommitPreviousTerm, client every 50 ms, partitions",
+        "Raft, buggyCommitPreviousTerm, client every 50 ms, leaders isolated",
         raft(r#""clientEvery":50,"buggyCommitPreviousTerm":true"#, 2_500),
-        budget(&[FaultKind::Partition], 10, 1_500, 300),
+        budget(&[FaultKind::Isolate], 10, 1_500, 400),
         "R-LC",
         200_000,
         1,
     );
     buggy(
         "the same on 2 threads (search_parallel)",
+        raft(r#""clientEvery":50,"buggyCommitPreviousTerm":true"#, 2_500),
+        budget(&[FaultKind::Isolate], 10, 1_500, 400),
+        "R-LC",
+        200_000,
+        2,
+    );
+    buggy(
+        "the same with blind partitions (no isolation of the leader)",
         raft(r#""clientEvery":50,"buggyCommitPreviousTerm":true"#, 2_500),
         budget(&[FaultKind::Partition], 10, 1_500, 300),
         "R-LC",

@@ -307,6 +307,12 @@ pub trait Protocol: Clone + Debug + Sized + Send + Sync + 'static {
     /// Handles a scripted action addressed to this node.
     fn on_action(&mut self, cx: &mut Ctx<'_, Self>, p: &Self::Params, a: Self::Action);
 
+    /// The node whose isolation would hurt the most right now (Raft: the leader), for the counterexample search's
+    /// `isolate` faults; `None` lets the search cut off a node of its own choosing.
+    fn focus(_w: &World<'_, Self>) -> Option<NodeId> {
+        None
+    }
+
     /// The node that a protocol action is addressed to.
     fn action_node(a: &Self::Action, p: &Self::Params) -> NodeId;
 

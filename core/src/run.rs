@@ -64,11 +64,21 @@ pub trait Run: Send {
     fn drop_delivery(&mut self, seq: u64) -> bool;
     /// Exploration hook: a digest of everything that determines the rest of the run.
     fn state_digest(&self) -> u64;
+    /// Exploration hook: the node the protocol leans on now (see [`Protocol::focus`]).
+    fn focus(&self) -> Option<NodeId>;
+    /// Processes the next event if it comes before `limit` (see [`Simulation::step_before`]).
+    fn step_before(&mut self, limit: Time) -> bool;
 }
 
 impl<P: Protocol> Run for Simulation<P> {
     fn step(&mut self) -> bool {
         Simulation::step(self)
+    }
+    fn focus(&self) -> Option<NodeId> {
+        P::focus(&self.world())
+    }
+    fn step_before(&mut self, limit: Time) -> bool {
+        Simulation::step_before(self, limit)
     }
     fn advance_to(&mut self, t: Time) {
         Simulation::advance_to(self, t)
@@ -239,6 +249,18 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
 pub fn random_for(base: &Scenario, b: &crate::explore::Budget, seed: u64) -> Result<Scenario, ScenarioError> {
     fn gen<P: Protocol>(base: &Scenario, b: &crate::explore::Budget, seed: u64) -> Result<Scenario, ScenarioError> {
         Ok(crate::explore::random_scenario::<P>(base, b, seed))
+    }
+    dispatch!(base.protocol.as_str(), gen(base, b, seed))
+}
+
+/// A random fault schedule for any protocol, its isolations still to aim (see [`crate::explore::random_plan`]).
+pub fn plan_for(base: &Scenario, b: &crate::explore::Budget, seed: u64) -> Result<crate::explore::Plan, ScenarioError> {
+    fn gen<P: Protocol>(
+        base: &Scenario,
+        b: &crate::explore::Budget,
+        seed: u64,
+    ) -> Result<crate::explore::Plan, ScenarioError> {
+        Ok(crate::explore::random_plan::<P>(base, b, seed))
     }
     dispatch!(base.protocol.as_str(), gen(base, b, seed))
 }

@@ -119,9 +119,21 @@ impl Seeker {
 
     /// Processes one event; false when none is left.
     pub fn step(&mut self) -> bool {
+        self.step_inner(None)
+    }
+
+    /// Processes the next event if it comes before `limit` (see [`crate::sim::Simulation::step_before`]).
+    pub fn step_before(&mut self, limit: Time) -> bool {
+        self.step_inner(Some(limit))
+    }
+
+    fn step_inner(&mut self, limit: Option<Time>) -> bool {
         let live = self.cur.events() >= self.frontier;
         self.cur.set_recording(live);
-        let ok = self.cur.step();
+        let ok = match limit {
+            Some(l) => self.cur.step_before(l),
+            None => self.cur.step(),
+        };
         if !ok {
             return false;
         }
@@ -178,9 +190,7 @@ impl Seeker {
         if behind || self.checkpoints[i].events > self.cur.events() {
             self.restore(i);
         }
-        while self.cur.next_time().is_some_and(|n| n < t) {
-            self.step();
-        }
+        while self.step_before(t) {}
         self.cur.advance_to(t);
     }
 

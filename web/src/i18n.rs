@@ -83,6 +83,7 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ("fault.delay", "delayed messages", "메시지 지연"),
     ("fault.drop", "lost messages", "메시지 유실"),
     ("fault.duplicate", "duplicated messages", "메시지 중복"),
+    ("fault.isolate", "the leader cut off (or a node)", "리더 고립 (또는 노드 고립)"),
     ("fault.other", "other", "기타"),
     ("fault.partition", "network partitions", "네트워크 분할"),
     ("fault.pause", "paused nodes", "노드 일시 정지"),

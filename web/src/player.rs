@@ -268,12 +268,14 @@ impl Player {
         let start = s.events();
         // Bounded work per frame: if the simulation cannot keep up, the playhead waits for it.
         let mut behind = false;
-        while s.run().next_time().is_some_and(|n| n < target) {
+        loop {
             if s.events() - start >= MAX_EVENTS_PER_FRAME {
-                behind = true;
+                behind = s.run().next_time().is_some_and(|n| n < target);
                 break;
             }
-            s.step();
+            if !s.step_before(target) {
+                break;
+            }
         }
         let t = if behind { s.now() as f64 } else { want };
         drop(s);
@@ -352,7 +354,7 @@ impl Reducible for Player {
                 p.playing = false;
                 let stepped = {
                     let mut s = p.seeker.borrow_mut();
-                    let ok = s.run().next_time().is_some_and(|t| t <= p.end) && s.step();
+                    let ok = s.step_before(p.end + 1);
                     ok.then(|| s.now())
                 };
                 if let Some(now) = stepped {

@@ -14,7 +14,7 @@ pub mod session;
 pub mod shrink;
 pub mod soak;
 
-pub use random::{random_scenario, Budget, FaultKind};
+pub use random::{random_plan, random_scenario, Budget, FaultKind, Isolation, Plan};
 pub use search::{search_parallel, Counterexample, Exhaustive, ExploreConfig, Explorer, Progress};
 pub use session::Session;
 pub use shrink::{shrink, Shrinker, Shrunk};

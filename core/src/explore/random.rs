@@ -34,11 +34,14 @@ pub enum FaultKind {
     CrashOn,
     /// A protocol action: client request, transaction, read or write.
     Client,
+    /// Cut one node off from all the others for a while. A search picks the node the protocol leans on at that
+    /// moment (Raft: the leader), which only running the schedule can tell (see [`Plan`]); otherwise a random one.
+    Isolate,
 }
 
 impl FaultKind {
     /// Every kind.
-    pub const ALL: [FaultKind; 10] = [
+    pub const ALL: [FaultKind; 11] = [
         FaultKind::Crash,
         FaultKind::Partition,
         FaultKind::Cut,
@@ -49,6 +52,7 @@ impl FaultKind {
         FaultKind::Clock,
         FaultKind::CrashOn,
         FaultKind::Client,
+        FaultKind::Isolate,
     ];
 
     /// The name used on the command line and in the UI.
@@ -64,6 +68,7 @@ impl FaultKind {
             FaultKind::Clock => "clock",
             FaultKind::CrashOn => "crashOn",
             FaultKind::Client => "client",
+            FaultKind::Isolate => "isolate",
         }
     }
 
@@ -123,8 +128,58 @@ fn maybe_one<T: Clone>(rng: &mut Rng, xs: &[T], p_any: f64) -> Option<Vec<T>> {
     }
 }
 
-/// The base scenario plus seeded random faults and actions within the budget.
+/// A random schedule whose `isolate` faults are still open: their target is chosen when a run reaches them.
+#[derive(Clone, Debug)]
+pub struct Plan {
+    /// The schedule without the isolations (their heals are in it).
+    pub scenario: Scenario,
+    /// The isolations, in time order.
+    pub isolations: Vec<Isolation>,
+}
+
+/// An `isolate` fault: at `at`, one node is cut off from all the others (the scenario heals it later).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Isolation {
+    /// When.
+    pub at: Time,
+    /// The node cut off when the protocol names no focus.
+    pub fallback: usize,
+}
+
+/// The partition that cuts `node` off from the other `n - 1` nodes.
+pub fn isolate(node: usize, n: usize) -> Action {
+    Action::Partition(vec![vec![node], (0..n).filter(|&i| i != node).collect()])
+}
+
+impl Plan {
+    /// The plain scenario, with the first `targets.len()` isolations cutting off the given nodes (the others are
+    /// left out: a run that stopped before them never needed them).
+    pub fn resolve(&self, targets: &[usize]) -> Scenario {
+        let mut s = self.scenario.clone();
+        let n = s.nodes.len();
+        for (i, &node) in self.isolations.iter().zip(targets) {
+            s.schedule.push(Scheduled { at: i.at, action: isolate(node, n) });
+        }
+        s
+    }
+
+    /// The plain scenario with every isolation cutting off its fallback node (for runs that do not look).
+    pub fn resolve_blind(&self) -> Scenario {
+        let targets: Vec<usize> = self.isolations.iter().map(|i| i.fallback).collect();
+        self.resolve(&targets)
+    }
+}
+
+/// The base scenario plus seeded random faults and actions within the budget, `isolate` faults aimed at random
+/// nodes.
 pub fn random_scenario<P: Protocol>(base: &Scenario, b: &Budget, seed: u64) -> Scenario {
+    random_plan::<P>(base, b, seed).resolve_blind()
+}
+
+/// The base scenario plus seeded random faults and actions within the budget; `isolate` faults are left for the
+/// run to aim.
+pub fn random_plan<P: Protocol>(base: &Scenario, b: &Budget, seed: u64) -> Plan {
+    let mut isolations = Vec::new();
     let mut rng = Rng::stream(seed, 0x5EED_F00D);
     let mut s = base.clone();
     s.id = format!("{}-r{seed}", base.id).chars().take(40).collect();
@@ -136,7 +191,7 @@ pub fn random_scenario<P: Protocol>(base: &Scenario, b: &Budget, seed: u64) -> S
     let nodes: Vec<usize> = (0..n).collect();
     let kinds: Vec<FaultKind> = b.kinds.iter().copied().collect();
     if kinds.is_empty() {
-        return s;
+        return Plan { scenario: s, isolations };
     }
     let count = rng.range(1, b.max_faults as u64 + 1) as usize;
     let add = |at: Time, action: Action, s: &mut Scenario| {
@@ -252,7 +307,15 @@ pub fn random_scenario<P: Protocol>(base: &Scenario, b: &Budget, seed: u64) -> S
                     add(t, a, &mut s);
                 }
             }
-            FaultKind::Partition | FaultKind::Cut => {}
+            FaultKind::Isolate if n >= 2 => {
+                let fallback = *pick(&mut rng, &nodes);
+                if t <= MAX_TIME {
+                    isolations.push(Isolation { at: t, fallback });
+                }
+                let heal = outage_end(&mut rng, t);
+                add(heal, Action::Heal, &mut s);
+            }
+            FaultKind::Partition | FaultKind::Cut | FaultKind::Isolate => {}
         }
     }
     if let Some(t) = b.heal_all_at {
@@ -261,5 +324,6 @@ pub fn random_scenario<P: Protocol>(base: &Scenario, b: &Budget, seed: u64) -> S
             add(t, Action::Recover(i), &mut s);
         }
     }
-    s
+    isolations.sort_by_key(|i| i.at);
+    Plan { scenario: s, isolations }
 }

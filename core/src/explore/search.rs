@@ -13,9 +13,10 @@
 //! ([`super::shrink`]) then reduces it to a small one.
 
 use super::exhaustive::Dfs;
-use super::random::{Budget, FaultKind};
+use super::random::{isolate, Budget, FaultKind, Isolation};
 use crate::check::{InvariantInfo, Violation};
-use crate::run::{load, random_for, Run};
+use crate::protocol::NodeId;
+use crate::run::{load, plan_for, Run};
 use crate::scenario::read::err;
 use crate::scenario::{Scenario, ScenarioError, MAX_TIME};
 use serde_json::{json, Value};
@@ -129,22 +130,43 @@ impl Target {
 
 /// Runs to `runUntil`, stopping right after the event that breaks a sought invariant; returns that violation.
 pub(crate) fn run_to_violation(run: &mut dyn Run, target: &Target) -> Option<Violation> {
+    run_aiming(run, target, &[], &mut Vec::new())
+}
+
+/// [`run_to_violation`], cutting off a node at each isolation as the run reaches it: the protocol's focus then
+/// (Raft: the leader), else the isolation's fallback. The nodes cut off are appended to `aimed`, in order.
+pub(crate) fn run_aiming(
+    run: &mut dyn Run,
+    target: &Target,
+    isolations: &[Isolation],
+    aimed: &mut Vec<NodeId>,
+) -> Option<Violation> {
     let end = run.scenario().run_until;
+    let n = run.scenario().nodes.len();
     if let Some(v) = target.first_in(run.first_violations(), 0) {
         return Some(v);
     }
     let mut seen = run.first_violations().len();
-    while run.next_time().is_some_and(|t| t <= end) {
-        if !run.step() {
-            break;
-        }
-        let now = run.first_violations().len();
-        if now > seen {
-            if let Some(v) = target.first_in(run.first_violations(), seen).filter(|v| v.at <= end) {
-                return Some(v);
+    let mut next = isolations.iter().filter(|i| i.at <= end).peekable();
+    loop {
+        // An isolation at `t` goes in once everything before `t` has happened, ahead of the events at `t`: where
+        // `Plan::resolve` puts it, a schedule entry at `t` after the scenario's own.
+        let limit = next.peek().map_or(end + 1, |i| i.at);
+        if run.step_before(limit) {
+            let now = run.first_violations().len();
+            if now > seen {
+                if let Some(v) = target.first_in(run.first_violations(), seen).filter(|v| v.at <= end) {
+                    return Some(v);
+                }
+                seen = now;
             }
-            seen = now;
+            continue;
         }
+        let Some(i) = next.next() else { break };
+        run.advance_to(i.at);
+        let node = run.focus().unwrap_or(i.fallback);
+        run.inject(isolate(node, n));
+        aimed.push(node);
     }
     None
 }
@@ -263,13 +285,25 @@ impl Explorer {
     /// One random schedule; true when it broke a sought invariant.
     fn random_run(&mut self, seed: u64) -> bool {
         // The protocol was validated in `new`, and random schedules are valid scenarios (the soaks check this).
-        let Ok(s) = random_for(&self.cfg.base, &self.cfg.budget, seed) else { return false };
-        let Ok(mut run) = load(&s) else { return false };
-        let hit = run_to_violation(run.as_mut(), &self.target);
+        let Ok(plan) = plan_for(&self.cfg.base, &self.cfg.budget, seed) else { return false };
+        let Ok(mut run) = load(&plan.scenario) else { return false };
+        let mut aimed = Vec::new();
+        let hit = run_aiming(run.as_mut(), &self.target, &plan.isolations, &mut aimed);
         self.progress.runs += 1;
         self.progress.events += run.events();
-        let Some(violation) = hit else { return false };
-        let violations = run.first_violations().to_vec();
+        let Some(mut violation) = hit else { return false };
+        let s = plan.resolve(&aimed);
+        let mut violations = run.first_violations().to_vec();
+        if !aimed.is_empty() {
+            // The isolations were aimed during the run; the counterexample is the plain scenario, so it must fail
+            // on its own. (It differs only if a node resumed from a pause in the very ms of an isolation.)
+            let Ok(mut replay) = load(&s) else { return false };
+            match run_to_violation(replay.as_mut(), &self.target) {
+                Some(v) if v.invariant == violation.invariant => violation = v,
+                _ => return false,
+            }
+            violations = replay.first_violations().to_vec();
+        }
         self.progress.found = Some(Counterexample {
             scenario: s,
             violation,
@@ -360,4 +394,42 @@ pub fn violation_json(v: &Violation, ids: &[String]) -> Value {
         "node": v.node.map_or(Value::Null, |n| json!(ids[n])),
         "detail": v.detail,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::explore::Plan;
+    use crate::time::Time;
+
+    #[test]
+    fn isolations_cut_off_the_leader_of_the_moment_and_replay_as_plain_partitions() {
+        let base = Scenario::parse(
+            r#"{"format":1,"id":"aim","protocol":"raft","nodes":["n1","n2","n3","n4","n5"],
+                "params":{"clientEvery":100},"runUntil":3000}"#,
+        )
+        .expect("valid");
+        let mut plan = Plan { scenario: base, isolations: Vec::new() };
+        for (at, heal) in [(1000, 1400), (2000, 2300)] {
+            plan.isolations.push(Isolation { at, fallback: 4 });
+            plan.scenario.schedule.push(crate::scenario::Scheduled { at: heal, action: crate::scenario::Action::Heal });
+        }
+        // Who leads just before each isolation, seen from outside.
+        let leader_at = |t: Time| {
+            let mut r = load(&plan.resolve(&[])).expect("loads");
+            r.advance_to(t);
+            r.snapshot().nodes.iter().position(|n| n.proto.class == "leader").expect("a leader by then")
+        };
+        let mut run = load(&plan.scenario).expect("loads");
+        let mut aimed = Vec::new();
+        assert_eq!(run_aiming(run.as_mut(), &Target::new(&[]), &plan.isolations, &mut aimed), None);
+        run.run_to_end();
+        assert_eq!(aimed.len(), 2);
+        assert_eq!(aimed[0], leader_at(1000), "the first isolation cuts off the leader");
+        assert_ne!(aimed[1], aimed[0], "after the first cut a new leader was elected, and it is the one cut off next");
+        let mut replay = load(&plan.resolve(&aimed)).expect("loads");
+        replay.run_to_end();
+        assert_eq!(replay.trace_hash(), run.trace_hash(), "the plain scenario replays the aimed run exactly");
+        assert_eq!(replay.events(), run.events());
+    }
 }

@@ -436,7 +436,22 @@ impl<P: Protocol> Simulation<P> {
 
     /// Processes the next event. Returns false when nothing is left.
     pub fn step(&mut self) -> bool {
-        while let Some(ev) = self.pop() {
+        self.step_inner(None)
+    }
+
+    /// Processes the next event if it comes before `limit`; returns false (with only cancelled timers and deferred
+    /// inputs before `limit` consumed) otherwise. Unlike [`Simulation::step`], it never reaches past stale queue
+    /// entries to an event at or after `limit`, so that something can be injected exactly at `limit`.
+    pub fn step_before(&mut self, limit: Time) -> bool {
+        self.step_inner(Some(limit))
+    }
+
+    fn step_inner(&mut self, limit: Option<Time>) -> bool {
+        loop {
+            if limit.is_some_and(|l| self.next_time().is_none_or(|t| t >= l)) {
+                return false;
+            }
+            let Some(ev) = self.pop() else { return false };
             if ev.time > self.now {
                 self.mid = false;
             }
@@ -454,14 +469,11 @@ impl<P: Protocol> Simulation<P> {
                 return true;
             }
         }
-        false
     }
 
     /// Processes every event with time `< t`, then sets the clock to `t`.
     pub fn advance_to(&mut self, t: Time) {
-        while self.next_time().is_some_and(|n| n < t) {
-            self.step();
-        }
+        while self.step_before(t) {}
         if t > self.now {
             self.now = t;
             self.mid = false;

@@ -46,6 +46,7 @@ fn fault_key(kind: &str) -> &'static str {
         "clock" => "fault.clock",
         "crashOn" => "fault.crashOn",
         "client" => "fault.client",
+        "isolate" => "fault.isolate",
         _ => "fault.other",
     }
 }

@@ -160,6 +160,15 @@ impl Protocol for Raft {
         }
     }
 
+    /// The leader of the highest term among live servers: cutting it off is what forces the elections, and
+    /// leaves the unreplicated entries, that Raft's subtle cases (§5.4.2, Figure 8) are made of.
+    fn focus(w: &World<'_, Self>) -> Option<NodeId> {
+        (0..w.n())
+            .filter_map(|i| w.node(i).filter(|r| r.role == Role::Leader).map(|r| (r.term, i)))
+            .max_by_key(|&(term, i)| (term, std::cmp::Reverse(i)))
+            .map(|(_, i)| i)
+    }
+
     fn action_node(a: &RaftAction, _p: &RaftParams) -> NodeId {
         match a {
             RaftAction::Client { node, .. } | RaftAction::Timeout(node) => *node,

@@ -1,4 +1,4 @@
-//! The event queue: a calendar of time buckets, each holding one FIFO lane per event class.
+//! The event queue: a calendar of time buckets, each holding one FIFO lane per event class, over a slab of events.
 //!
 //! Every event gets its `seq` from a counter bumped on each scheduling, so events of one `(time, class)` are almost
 //! always pushed in `seq` order: appending to a lane keeps it sorted, and popping the earliest event is a map
@@ -13,45 +13,37 @@ use crate::time::Time;
 /// Event classes (protocols.md §1.1): scripted actions, deliveries, timers, observations.
 const CLASSES: usize = 4;
 
-#[derive(Clone, Debug)]
-struct Bucket<T> {
-    lanes: [VecDeque<(u64, T)>; CLASSES],
+/// One instant's events: `(seq, slot)` per class, each lane sorted by `seq`.
+#[derive(Clone, Debug, Default)]
+struct Bucket {
+    lanes: [VecDeque<(u64, u32)>; CLASSES],
 }
 
-impl<T> Default for Bucket<T> {
-    fn default() -> Self {
-        Bucket { lanes: Default::default() }
-    }
-}
-
-impl<T> Bucket<T> {
+impl Bucket {
     fn is_empty(&self) -> bool {
         self.lanes.iter().all(VecDeque::is_empty)
     }
 }
 
-/// Pending events ordered by `(time, class, seq)`.
-#[derive(Debug)]
-pub(crate) struct Queue<T> {
-    times: BTreeMap<Time, Bucket<T>>,
+/// The ordering half of the queue. It holds slot numbers only, so it is compiled once rather than once per
+/// protocol (the web build carries every protocol).
+#[derive(Debug, Default)]
+struct Calendar {
+    times: BTreeMap<Time, Bucket>,
     /// Emptied buckets, kept for their capacity.
-    spare: Vec<Bucket<T>>,
+    spare: Vec<Bucket>,
 }
 
-impl<T> Default for Queue<T> {
-    fn default() -> Self {
-        Queue { times: BTreeMap::new(), spare: Vec::new() }
-    }
-}
-
-impl<T: Clone> Clone for Queue<T> {
+impl Clone for Calendar {
     fn clone(&self) -> Self {
-        Queue { times: self.times.clone(), spare: Vec::new() }
+        Calendar { times: self.times.clone(), spare: Vec::new() }
     }
 }
 
-impl<T> Queue<T> {
-    pub fn push(&mut self, time: Time, class: u8, seq: u64, item: T) {
+type Key = (Time, u8, u64);
+
+impl Calendar {
+    fn push(&mut self, time: Time, class: u8, seq: u64, slot: u32) {
         let spare = &mut self.spare;
         let bucket = self.times.entry(time).or_insert_with(|| spare.pop().unwrap_or_default());
         let lane = &mut bucket.lanes[class as usize];
@@ -59,39 +51,113 @@ impl<T> Queue<T> {
             Some((last, _)) if *last > seq => {
                 // Only a re-scheduled event (exploration delaying a message) keeps an older seq.
                 let at = lane.partition_point(|(s, _)| *s < seq);
-                lane.insert(at, (seq, item));
+                lane.insert(at, (seq, slot));
             }
-            _ => lane.push_back((seq, item)),
+            _ => lane.push_back((seq, slot)),
         }
     }
 
-    /// The key of the earliest event.
-    pub fn peek(&self) -> Option<(Time, u8, u64)> {
+    fn peek(&self) -> Option<Key> {
         let (&time, bucket) = self.times.first_key_value()?;
         bucket.lanes.iter().enumerate().find_map(|(c, lane)| lane.front().map(|(seq, _)| (time, c as u8, *seq)))
     }
 
-    /// Removes the earliest event.
-    pub fn pop(&mut self) -> Option<(Time, u8, u64, T)> {
+    fn pop(&mut self) -> Option<(Key, u32)> {
         let mut first = self.times.first_entry()?;
         let time = *first.key();
         let bucket = first.get_mut();
-        let (class, (seq, item)) =
+        let (class, (seq, slot)) =
             bucket.lanes.iter_mut().enumerate().find_map(|(c, lane)| lane.pop_front().map(|x| (c, x)))?;
         if bucket.is_empty() {
             self.spare.push(first.remove());
         }
-        Some((time, class as u8, seq, item))
+        Some(((time, class as u8, seq), slot))
     }
 
-    /// Every pending event with its `(time, class, seq)` key, in order.
-    pub fn iter_keyed(&self) -> impl Iterator<Item = ((Time, u8, u64), &T)> {
+    fn iter(&self) -> impl Iterator<Item = (Key, u32)> + '_ {
         self.times.iter().flat_map(|(&time, b)| {
             b.lanes
                 .iter()
                 .enumerate()
-                .flat_map(move |(c, lane)| lane.iter().map(move |(s, x)| ((time, c as u8, *s), x)))
+                .flat_map(move |(c, lane)| lane.iter().map(move |&(s, x)| ((time, c as u8, s), x)))
         })
+    }
+
+    /// Removes the entries whose slot `remove` selects; returns their slots in queue order.
+    fn remove_slots(&mut self, remove: &mut dyn FnMut(u32) -> bool) -> Vec<(Key, u32)> {
+        let mut gone = Vec::new();
+        for (&time, bucket) in self.times.iter_mut() {
+            for (c, lane) in bucket.lanes.iter_mut().enumerate() {
+                lane.retain(|&(s, x)| {
+                    let r = remove(x);
+                    if r {
+                        gone.push(((time, c as u8, s), x));
+                    }
+                    !r
+                });
+            }
+        }
+        let spare = &mut self.spare;
+        self.times.retain(|_, b| {
+            if b.is_empty() {
+                spare.push(std::mem::take(b));
+                false
+            } else {
+                true
+            }
+        });
+        gone
+    }
+}
+
+/// Pending events ordered by `(time, class, seq)`: the calendar orders slot numbers, the slab holds the events.
+#[derive(Clone, Debug)]
+pub(crate) struct Queue<T> {
+    cal: Calendar,
+    slab: Vec<Option<T>>,
+    free: Vec<u32>,
+}
+
+impl<T> Default for Queue<T> {
+    fn default() -> Self {
+        Queue { cal: Calendar::default(), slab: Vec::new(), free: Vec::new() }
+    }
+}
+
+impl<T> Queue<T> {
+    pub fn push(&mut self, time: Time, class: u8, seq: u64, item: T) {
+        let slot = match self.free.pop() {
+            Some(s) => {
+                self.slab[s as usize] = Some(item);
+                s
+            }
+            None => {
+                self.slab.push(Some(item));
+                (self.slab.len() - 1) as u32
+            }
+        };
+        self.cal.push(time, class, seq, slot);
+    }
+
+    fn take(&mut self, slot: u32) -> T {
+        self.free.push(slot);
+        self.slab[slot as usize].take().expect("queued slot holds an event")
+    }
+
+    /// The key of the earliest event.
+    pub fn peek(&self) -> Option<Key> {
+        self.cal.peek()
+    }
+
+    /// Removes the earliest event.
+    pub fn pop(&mut self) -> Option<(Time, u8, u64, T)> {
+        let ((time, class, seq), slot) = self.cal.pop()?;
+        Some((time, class, seq, self.take(slot)))
+    }
+
+    /// Every pending event with its `(time, class, seq)` key, in order.
+    pub fn iter_keyed(&self) -> impl Iterator<Item = (Key, &T)> {
+        self.cal.iter().filter_map(|(k, slot)| self.slab[slot as usize].as_ref().map(|x| (k, x)))
     }
 
     /// Every pending event, in order.
@@ -101,37 +167,16 @@ impl<T> Queue<T> {
 
     /// Removes the event with sequence number `seq` (exploration hooks), if it is pending.
     pub fn take_seq(&mut self, seq: u64) -> Option<(Time, u8, u64, T)> {
-        let (time, class, at) = self.times.iter().find_map(|(&t, b)| {
-            b.lanes.iter().enumerate().find_map(|(c, lane)| lane.iter().position(|(s, _)| *s == seq).map(|i| (t, c, i)))
-        })?;
-        let bucket = self.times.get_mut(&time).expect("found above");
-        let (seq, item) = bucket.lanes[class].remove(at).expect("found above");
-        if bucket.is_empty() {
-            let b = self.times.remove(&time).expect("found above");
-            self.spare.push(b);
-        }
-        Some((time, class as u8, seq, item))
+        let slot = self.cal.iter().find(|(k, _)| k.2 == seq)?.1;
+        let ((time, class, seq), slot) = self.cal.remove_slots(&mut |x| x == slot).pop()?;
+        Some((time, class, seq, self.take(slot)))
     }
 
     /// Removes the events `remove` selects and returns them, in queue order.
     pub fn remove_where(&mut self, mut remove: impl FnMut(&T) -> bool) -> Vec<T> {
-        let mut gone = Vec::new();
-        for bucket in self.times.values_mut() {
-            for lane in &mut bucket.lanes {
-                if !lane.iter().any(|(_, x)| remove(x)) {
-                    continue;
-                }
-                for (s, x) in std::mem::take(lane) {
-                    if remove(&x) {
-                        gone.push(x);
-                    } else {
-                        lane.push_back((s, x));
-                    }
-                }
-            }
-        }
-        self.times.retain(|_, b| !b.is_empty());
-        gone
+        let slab = &self.slab;
+        let gone = self.cal.remove_slots(&mut |x| slab[x as usize].as_ref().is_some_and(&mut remove));
+        gone.into_iter().map(|(_, slot)| self.take(slot)).collect()
     }
 }
 
@@ -154,9 +199,10 @@ mod tests {
         assert_eq!(q.peek(), Some((5, 2, 9)));
         assert_eq!(drain(&mut q), vec!["first", "action", "early delivery", "late delivery", "timer"]);
         assert_eq!(q.peek(), None);
-        assert_eq!(q.spare.len(), 2, "emptied buckets are kept for reuse");
+        assert_eq!(q.cal.spare.len(), 2, "emptied buckets are kept for reuse");
         q.push(1, 1, 1, "again");
-        assert_eq!(q.spare.len(), 1);
+        assert_eq!(q.cal.spare.len(), 1);
+        assert_eq!(q.slab.len(), 5, "slots are reused");
     }
 
     #[test]

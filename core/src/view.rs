@@ -111,8 +111,8 @@ pub struct MessageView {
     pub dst: NodeId,
     /// Type.
     pub kind: &'static str,
-    /// Short label.
-    pub label: String,
+    /// Short label (shared with the envelope: a view is rebuilt every frame, the label only once per message).
+    pub label: std::sync::Arc<str>,
     /// True for replies.
     pub response: bool,
     /// Send time.

@@ -21,7 +21,6 @@ use crate::url::{self, Launch};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{request_animation_frame, AnimationFrame};
 use netsplit_core::scenario::{Action, Scenario};
-use netsplit_core::trace::TraceKind;
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
@@ -61,6 +60,14 @@ fn record(key: &str, ms: f64) {
         arr.shift();
     }
     arr.push(&wasm_bindgen::JsValue::from_f64(ms));
+}
+
+/// When the event log and the message list were last refreshed while playing (see `App`).
+struct Pace {
+    log: u64,
+    list: u64,
+    last: f64,
+    log_next: bool,
 }
 
 fn now_ms() -> f64 {
@@ -397,38 +404,32 @@ pub fn App(props: &AppProps) -> Html {
         f.drain(..extra);
         f
     }));
-    // While playing, the event log refreshes at most four times a second (it is read, not watched per frame).
-    let log_key = use_mut_ref(|| (0u64, f64::NEG_INFINITY));
-    let log_version = {
-        let mut k = log_key.borrow_mut();
+    // While playing, the event log and the accessible message list (with each message's position at `t`) are
+    // refreshed in turns, each twice a second: they are read, not watched per frame, and refreshing both in the
+    // same frame made that frame the slowest of the run. Paused, both follow every step and seek.
+    let pace = use_mut_ref(|| Pace { log: 0, list: 0, last: f64::NEG_INFINITY, log_next: true });
+    let (log_version, list_version) = {
+        let mut k = pace.borrow_mut();
         let now = now_ms();
-        if !player.playing || now - k.1 > 250.0 {
-            *k = (player.version, now);
+        if !player.playing {
+            *k = Pace { log: player.version, list: player.version, last: now, log_next: true };
+        } else if now - k.last > 250.0 {
+            if k.log_next {
+                k.log = player.version;
+            } else {
+                k.list = player.version;
+            }
+            k.log_next = !k.log_next;
+            k.last = now;
         }
-        k.0
+        (k.log, k.list)
     };
-    // The accessible message list (with each message's position at `t`) follows the same pace, and every seek.
-    let list_snap = use_memo((log_version, if player.playing { 0 } else { t.to_bits() }), |_| (snap.clone(), t));
+    let list_snap = use_memo((list_version, if player.playing { 0 } else { t.to_bits() }), |_| (snap.clone(), t));
     let log_entries = use_memo(log_version, |_| {
         let ev = player.events();
         player.with_trace(|tr| {
             let end = tr.partition_point(|e| e.ev <= ev);
             Shared::new(tr[end.saturating_sub(400)..end].to_vec())
-        })
-    });
-    let marks = use_memo(player.version, |_| {
-        player.with_trace(|tr| {
-            let mut seen: Vec<&'static str> = Vec::new();
-            let mut out = Vec::new();
-            for e in tr {
-                if let TraceKind::Violation { invariant, .. } = &e.kind {
-                    if !seen.contains(invariant) {
-                        seen.push(invariant);
-                        out.push((e.t, *invariant));
-                    }
-                }
-            }
-            Shared::new(out)
         })
     });
     let ids = use_memo(player.base.clone(), |b| Shared::new(b.nodes.clone()));
@@ -709,7 +710,7 @@ pub fn App(props: &AppProps) -> Html {
                 if views.cluster { { cluster_view } }
                 if views.diagram { { diagram_view } }
             </main>
-            <Controls playing={player.playing} t={t} end={player.end} speed={player.speed} marks={(*marks).clone()}
+            <Controls playing={player.playing} t={t} end={player.end} speed={player.speed} marks={player.marks.clone()}
                       events={player.events()} send={send.clone()}/>
             <div class="lower">
                 <Inspector snap={snap.clone()} selected={player.selected} message_fields={message_fields}

@@ -108,6 +108,10 @@ pub struct Player {
     pub diagram: Rc<RefCell<Diagram>>,
     /// Bumped when the diagram is rebuilt (a fork, or a trimmed trace) rather than extended.
     pub diagram_gen: u64,
+    /// The first violation of each invariant in the run computed so far, `(t, invariant)`: marks on the scrubber.
+    pub marks: Shared<Vec<(u64, &'static str)>>,
+    /// Trace records already scanned for `marks` (kept in step with the diagram, never rescanned per frame).
+    marks_upto: u64,
     events: u64,
 }
 
@@ -171,6 +175,8 @@ impl Player {
         let mut p = Player {
             diagram: Rc::new(RefCell::new(Diagram::new(n))),
             diagram_gen: 0,
+            marks: Shared::new(Vec::new()),
+            marks_upto: 0,
             snap: Shared::new(seeker.run().snapshot()),
             seeker: Rc::new(RefCell::new(seeker)),
             base: Shared::new(s),
@@ -242,6 +248,26 @@ impl Player {
             self.diagram_gen += 1;
         } else if d.consumed < last {
             d.extend(trace);
+        }
+        drop(d);
+        self.update_marks(trace, stale);
+    }
+
+    /// Adds the violations of the trace records not seen yet to `marks` (all of them again after a rebuild).
+    fn update_marks(&mut self, trace: &[TraceEvent], rebuild: bool) {
+        let mut marks: Vec<(u64, &'static str)> = if rebuild { Vec::new() } else { (*self.marks).clone() };
+        let from = if rebuild { 0 } else { trace.partition_point(|e| e.i < self.marks_upto) };
+        let before = marks.len();
+        for e in &trace[from..] {
+            if let TraceKind::Violation { invariant, .. } = &e.kind {
+                if !marks.iter().any(|(_, x)| x == invariant) {
+                    marks.push((e.t, *invariant));
+                }
+            }
+        }
+        self.marks_upto = trace.last().map_or(0, |e| e.i + 1);
+        if rebuild || marks.len() != before {
+            self.marks = Shared::new(marks);
         }
     }
 

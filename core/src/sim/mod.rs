@@ -109,6 +109,8 @@ pub struct Envelope<M> {
     pub sent_wall: i64,
     /// Digest of the payload (computed once at send, reused at delivery for the trace hash).
     pub digest: u64,
+    /// The label, when the send was recorded (views reuse it instead of formatting it every frame).
+    pub label: Option<Arc<str>>,
     /// Payload.
     pub msg: M,
 }
@@ -966,6 +968,7 @@ impl<P: Protocol> Simulation<P> {
         let (lamport, vclock, sent_wall) = (s.lamport, s.vclock, s.clock.pc(self.now));
         let kind = msg.kind();
         let label = if self.recording { msg.label() } else { String::new() };
+        let shared_label = self.recording.then(|| Arc::<str>::from(label.as_str()));
         let d = digest(&msg);
         match self.net.route(src, dst, kind, self.now, &mut self.net_rng) {
             Fate::Dropped(reason) => {
@@ -999,6 +1002,7 @@ impl<P: Protocol> Simulation<P> {
                     vclock,
                     sent_wall,
                     digest: d,
+                    label: shared_label,
                     msg,
                 };
                 for c in copies {
@@ -1101,7 +1105,7 @@ impl<P: Protocol> Simulation<P> {
                     src: env.src,
                     dst: env.dst,
                     kind: env.msg.kind(),
-                    label: env.msg.label(),
+                    label: env.label.clone().unwrap_or_else(|| env.msg.label().into()),
                     response: env.msg.is_response(),
                     sent_at: env.sent_at,
                     deliver_at: env.deliver_at,

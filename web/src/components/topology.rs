@@ -370,7 +370,11 @@ fn paint(
         ctx.move_to(x + 6.0, y - 6.0);
         ctx.line_to(x - 6.0, y + 6.0);
         ctx.stroke();
-        let _ = ctx.fill_text(&format!("{} {}", f.kind, f.reason), x, y + 20.0);
+        // In a busy run (no message labels either) a dozen reasons fading at once are noise: the cross says
+        // "lost", and the diagram and the message list keep the reason.
+        if labelled {
+            let _ = ctx.fill_text(&format!("{} {}", f.kind, f.reason), x, y + 20.0);
+        }
     }
     ctx.set_global_alpha(1.0);
 }

@@ -37,8 +37,8 @@ fn the_options_offer_the_protocols_invariants_every_fault_kind_and_a_budget_from
     let ids: Vec<&str> = o.invariants.iter().map(|(id, _)| id.as_str()).collect();
     assert!(ids.contains(&"AC-Agreement") && ids.contains(&"3PC-NB"), "{ids:?}");
     assert!(o.invariants.iter().all(|(_, summary)| !summary.is_empty()));
-    assert_eq!(o.faults.len(), 10);
-    assert!(o.faults.iter().any(|k| k == "partition"));
+    assert_eq!(o.faults.len(), 11);
+    assert!(o.faults.iter().any(|k| k == "partition") && o.faults.iter().any(|k| k == "isolate"));
     assert_eq!(o.to, base.run_until / 2);
     assert!(o.max_faults >= 1 && o.max_outage >= 2 && o.max_shrink_runs > 0);
     let f = Form::defaults(&o);

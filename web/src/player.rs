@@ -255,18 +255,20 @@ impl Player {
 
     /// Adds the violations of the trace records not seen yet to `marks` (all of them again after a rebuild).
     fn update_marks(&mut self, trace: &[TraceEvent], rebuild: bool) {
-        let mut marks: Vec<(u64, &'static str)> = if rebuild { Vec::new() } else { (*self.marks).clone() };
+        let known: &[(u64, &'static str)] = if rebuild { &[] } else { &self.marks };
         let from = if rebuild { 0 } else { trace.partition_point(|e| e.i < self.marks_upto) };
-        let before = marks.len();
+        let mut new: Vec<(u64, &'static str)> = Vec::new();
         for e in &trace[from..] {
             if let TraceKind::Violation { invariant, .. } = &e.kind {
-                if !marks.iter().any(|(_, x)| x == invariant) {
-                    marks.push((e.t, *invariant));
+                if !known.iter().chain(&new).any(|(_, x)| x == invariant) {
+                    new.push((e.t, *invariant));
                 }
             }
         }
         self.marks_upto = trace.last().map_or(0, |e| e.i + 1);
-        if rebuild || marks.len() != before {
+        if rebuild || !new.is_empty() {
+            let mut marks = known.to_vec();
+            marks.extend(new);
             self.marks = Shared::new(marks);
         }
     }

@@ -101,3 +101,24 @@ fn bad_scenarios_leave_a_notice_and_keep_the_run() {
     assert!(p.notice.is_some());
     assert_eq!(p.base.id, "NET-2");
 }
+
+#[wasm_bindgen_test]
+fn scrubber_marks_show_each_invariants_first_break_ahead_of_the_playhead_too() {
+    // 2PC-9 breaks WAL-2 at 20, AC-Irrevocability and AC-Agreement at 100, APP-Conservation at 110.
+    let mut p = player("2PC-9");
+    assert!(p.marks.is_empty());
+    p = send(p, Msg::Seek(50.0));
+    assert_eq!(*p.marks.0, vec![(20, "WAL-2")]);
+    p = send(p, Msg::Seek(400.0));
+    let all = (*p.marks.0).clone();
+    let want = [(20, "WAL-2"), (100, "AC-Irrevocability"), (100, "AC-Agreement"), (110, "APP-Conservation")];
+    assert_eq!(all, want, "one mark per invariant, at its first break, however often it breaks");
+    p = send(p, Msg::Seek(10.0));
+    assert_eq!(*p.marks.0, all, "marks stay for what the run computed ahead of the playhead");
+    // Crashing S at t = 11 changes the run from there on: the marks follow the fork.
+    p = send(p, Msg::Act(Box::new(Action::Crash(2))));
+    p = send(p, Msg::Seek(400.0));
+    let fresh = send(Rc::new(Player::new(p.scenario()).unwrap()), Msg::Seek(400.0));
+    assert_eq!(*p.marks.0, *fresh.marks.0, "after a fork the marks are those of the forked run");
+    assert_ne!(*p.marks.0, all, "the fork changed what breaks");
+}

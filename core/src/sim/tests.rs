@@ -513,3 +513,24 @@ fn a_node_crashing_while_paused_loses_what_waited_for_it() {
     assert!(trace.iter().any(|e| e.t == 50 && matches!(e.kind, TraceKind::Drop { reason: DropReason::DstDown, .. })));
     assert_eq!(log(&sim, 1), Vec::<String>::new(), "nothing is delivered after recovery, and no stale resume fires");
 }
+
+#[test]
+fn advancing_to_t_never_reaches_an_event_at_t_past_cancelled_timers() {
+    // Raft re-arms its election timer on every heartbeat, so the queue is full of cancelled entries; skipping one
+    // must not carry the kernel on into the next real event when that one is at or after the bound.
+    let s = Scenario::parse(
+        r#"{"format":1,"id":"bound","protocol":"raft","nodes":["a","b","c"],"params":{"clientEvery":30},
+            "runUntil":2000}"#,
+    )
+    .expect("valid");
+    for t in (1..2000).step_by(7) {
+        let mut sim = Simulation::<crate::protocols::raft::Raft>::new(&s).expect("loads");
+        sim.set_recording(true);
+        sim.take_trace();
+        sim.advance_to(t);
+        assert_eq!(sim.now(), t);
+        assert!(sim.take_trace().iter().all(|e| e.t < t), "an event at or after {t} was processed");
+        assert!(!sim.step_before(t), "nothing is left before {t}");
+        assert!(sim.next_time().is_none_or(|n| n >= t));
+    }
+}

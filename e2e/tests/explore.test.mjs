@@ -239,6 +239,10 @@ export const tests = [
       const shown = table.filter((r) => [...texts].some((t) => pattern(r.ko).test(t))).length;
       if (shown < 15) throw new Error(`only ${shown} Korean strings of the panel shown`);
       if (!(await page.textContent('#explore-result')).includes('위반')) throw new Error('result not in Korean');
+      // The invariants' statements come from the core in English; the panel shows them in Korean.
+      const summaries = await page.$$eval('#explore-invariants .summary', (es) => es.map((e) => e.textContent));
+      const english = summaries.filter((t) => !/[\uac00-\ud7a3]/.test(t));
+      if (!summaries.length || english.length) throw new Error(`invariant statements not in Korean: ${english.join(' | ')}`);
       // Narrow screens: the panel fits the width.
       const overflow = await page.evaluate(() => document.querySelector('#explore-panel').scrollWidth
         - document.querySelector('#explore-panel').clientWidth);

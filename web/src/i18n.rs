@@ -287,7 +287,7 @@ pub const INVARIANT_SUMMARIES: &[(&str, &str)] = &[
 ];
 
 /// An invariant's one-line statement in the language (English when no translation exists).
-pub fn invariant_summary(lang: Lang, en: &'static str) -> &'static str {
+pub fn invariant_summary(lang: Lang, en: &str) -> &str {
     match lang {
         Lang::En => en,
         Lang::Ko => INVARIANT_SUMMARIES.iter().find(|(e, _)| *e == en).map_or(en, |(_, ko)| ko),

@@ -2,7 +2,7 @@
 //! per second, cancel), then load the shrunk counterexample into the player just before the violation.
 
 use crate::explore::{check, Counterexample, Form, Options, Phase, Progress, Search, Update};
-use crate::i18n::{tr, use_lang, Lang};
+use crate::i18n::{invariant_summary, tr, use_lang, Lang};
 use crate::player::{Msg, Shared};
 use netsplit_core::scenario::Scenario;
 use web_sys::HtmlInputElement;
@@ -340,11 +340,11 @@ pub fn Explore(p: &ExploreProps) -> Html {
             <div class="explore-form">
                 <fieldset id="explore-invariants" disabled={running}>
                     <legend>{tr(lang, "find.invariants")}</legend>
-                    { for opts.invariants.iter().map(|(id, summary)| html! {
-                        <label title={summary.clone()}>
+                    { for opts.invariants.iter().map(|(id, summary)| (id, invariant_summary(lang, summary))).map(|(id, summary)| html! {
+                        <label title={summary.to_string()}>
                             <input type="checkbox" value={id.clone()} checked={form.invariants.contains(id)}
                                    onchange={toggle(|f| &mut f.invariants, id.clone())}/>
-                            <span><strong>{id.clone()}</strong>{" "}<span class="summary">{summary.clone()}</span></span>
+                            <span><strong>{id.clone()}</strong>{" "}<span class="summary">{summary.to_string()}</span></span>
                         </label>
                     }) }
                 </fieldset>

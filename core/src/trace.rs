@@ -34,6 +34,10 @@ pub enum DropReason {
     /// The viewer dropped it by hand (`dropMessage`).
     #[serde(rename = "viewer")]
     Viewer,
+    /// The network already held its capacity of messages in flight ([`crate::sim::MAX_IN_FLIGHT`]): only a message
+    /// storm gets there, and it is bounded rather than left to exhaust memory.
+    #[serde(rename = "overflow")]
+    Overflow,
 }
 
 impl DropReason {
@@ -46,6 +50,7 @@ impl DropReason {
             DropReason::Loss => "loss",
             DropReason::DstDown => "dst-down",
             DropReason::Viewer => "viewer",
+            DropReason::Overflow => "overflow",
         }
     }
 }

@@ -332,3 +332,24 @@ fn invalid_configurations_name_the_problem() {
     let e = Session::from_json(&json!({ "scenario": bad })).err().unwrap();
     assert!(e.path.starts_with("scenario"), "{e}");
 }
+
+#[test]
+fn random_duplicate_rules_copy_a_bounded_number_of_messages() {
+    // Unbounded duplication of Raft's traffic for up to 300 ms grew into a storm of millions of messages.
+    let base = raft(r#""clientEvery":50"#, 2_500);
+    let b = budget(&[FaultKind::Duplicate], 10, 1_500, 300);
+    let mut rules = 0;
+    for seed in 0..200 {
+        let s = netsplit_core::explore::random_scenario::<netsplit_core::protocols::raft::Raft>(&base, &b, seed);
+        for f in &s.faults {
+            if let netsplit_core::scenario::FaultRule::Duplicate { m, .. } = f {
+                rules += 1;
+                assert!(m.count.is_some_and(|c| (1..=10).contains(&c)), "seed {seed}: {:?}", m.count);
+            }
+        }
+    }
+    assert!(rules > 500, "only {rules} duplicate rules drawn");
+    let cfg = ExploreConfig { base, budget: b, seeds: 0..2_000, invariants: Vec::new(), exhaustive: None };
+    let p = Explorer::new(cfg).expect("valid").run_batch(2_000).clone();
+    assert!(p.events < 2_000 * 5_000, "{} events in 2,000 runs: a storm", p.events);
+}

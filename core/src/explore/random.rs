@@ -116,6 +116,9 @@ impl Budget {
     }
 }
 
+/// Most messages a random duplicate rule copies.
+const MAX_RULE_COPIES: u64 = 10;
+
 fn pick<'a, T>(rng: &mut Rng, xs: &'a [T]) -> &'a T {
     &xs[rng.range(0, xs.len() as u64) as usize]
 }
@@ -252,6 +255,12 @@ pub fn random_plan<P: Protocol>(base: &Scenario, b: &Budget, seed: u64) -> Plan 
                     to: Some((t + rng.range(1, 300)).min(cap.max(t + 1))),
                     count: if rng.chance(0.5) { Some(rng.range(1, 4)) } else { None },
                 };
+                let mut m = m;
+                if kind == FaultKind::Duplicate {
+                    // An unlimited duplicate rule turns every request-and-retry protocol into an exponential storm
+                    // within its window (each copy is answered, each answer copied): bound what one rule copies.
+                    m.count = m.count.or(Some(MAX_RULE_COPIES));
+                }
                 s.faults.push(match kind {
                     FaultKind::Drop => FaultRule::Drop(m),
                     FaultKind::Delay => FaultRule::Delay { m, extra: rng.range(1, b.max_delay.max(1) + 1) },

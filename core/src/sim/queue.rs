@@ -139,6 +139,11 @@ impl<T> Queue<T> {
         self.cal.push(time, class, seq, slot);
     }
 
+    /// Number of pending events.
+    pub fn len(&self) -> usize {
+        self.slab.len() - self.free.len()
+    }
+
     fn take(&mut self, slot: u32) -> T {
         self.free.push(slot);
         self.slab[slot as usize].take().expect("queued slot holds an event")

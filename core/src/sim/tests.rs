@@ -534,3 +534,30 @@ fn advancing_to_t_never_reaches_an_event_at_t_past_cancelled_timers() {
         assert!(sim.next_time().is_none_or(|n| n >= t));
     }
 }
+
+#[test]
+fn a_full_network_loses_new_messages_as_overflow_instead_of_growing_without_bound() {
+    // Two endpoints each send a message every ms over links of 60 s: by t = 50 s the network holds its capacity.
+    let s = Scenario::parse(
+        r#"{"format":1,"id":"storm","protocol":"link","nodes":["A","B"],
+            "params":{"RTO":null,"sendEvery":1,"latency":60000},"runUntil":58000}"#,
+    )
+    .expect("valid");
+    let mut sim = Simulation::<crate::protocols::link::Link>::new(&s).expect("loads");
+    sim.set_recording(true);
+    let (mut overflow, mut peak) = (0, 0);
+    while sim.next_time().is_some_and(|t| t <= 58_000) {
+        sim.step();
+        peak = peak.max(sim.queue.len());
+        overflow += sim
+            .take_trace()
+            .iter()
+            .filter(|e| matches!(e.kind, TraceKind::Drop { reason: DropReason::Overflow, .. }))
+            .count();
+    }
+    // Timers are always armed, so the queue may pass the bound by the nodes' own timers (one each here).
+    assert!(peak <= MAX_IN_FLIGHT + 2, "the queue held {peak} events");
+    assert!(peak >= MAX_IN_FLIGHT - 10, "the network filled up ({peak})");
+    // About 116,000 sends by 58 s, of which 100,000 fit.
+    assert!((15_000..17_000).contains(&overflow), "{overflow} messages lost to overflow");
+}

@@ -247,10 +247,7 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
 
 /// A random fault schedule for any protocol (see [`crate::explore::random_scenario`]).
 pub fn random_for(base: &Scenario, b: &crate::explore::Budget, seed: u64) -> Result<Scenario, ScenarioError> {
-    fn gen<P: Protocol>(base: &Scenario, b: &crate::explore::Budget, seed: u64) -> Result<Scenario, ScenarioError> {
-        Ok(crate::explore::random_scenario::<P>(base, b, seed))
-    }
-    dispatch!(base.protocol.as_str(), gen(base, b, seed))
+    plan_for(base, b, seed).map(|p| p.resolve_blind())
 }
 
 /// A random fault schedule for any protocol, its isolations still to aim (see [`crate::explore::random_plan`]).

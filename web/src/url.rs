@@ -86,6 +86,24 @@ pub struct Launch {
     pub notice: Option<String>,
 }
 
+impl Launch {
+    /// A plain start: the scenario paused at t = 0, default views and theme, nothing selected.
+    pub fn new(scenario: Scenario, lang: Lang) -> Self {
+        Launch {
+            scenario,
+            t: 0.0,
+            lang,
+            views: Views::default(),
+            speed: None,
+            theme: "auto".into(),
+            embed: None,
+            autoplay: false,
+            selection: None,
+            notice: None,
+        }
+    }
+}
+
 /// Splits a query string into (key, value) pairs (values URL-decoded).
 pub fn query_pairs(q: &str) -> Vec<(String, String)> {
     q.trim_start_matches('?')

@@ -5,7 +5,7 @@ use netsplit_web::app::{App, AppProps};
 use netsplit_web::catalog;
 use netsplit_web::i18n::Lang;
 use netsplit_web::player::Shared;
-use netsplit_web::url::{Launch, Views};
+use netsplit_web::url::Launch;
 use std::time::Duration;
 use wasm_bindgen::JsCast;
 use wasm_bindgen_test::*;
@@ -18,18 +18,7 @@ async fn mount(preset: &str, lang: Lang) -> Element {
     let doc = gloo::utils::document();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
-    let launch = Launch {
-        scenario: catalog::preset(preset).unwrap(),
-        t: 0.0,
-        lang,
-        views: Views::default(),
-        speed: None,
-        theme: "auto".into(),
-        embed: None,
-        autoplay: false,
-        selection: None,
-        notice: None,
-    };
+    let launch = Launch::new(catalog::preset(preset).unwrap(), lang);
     let props = AppProps { launch: Shared::new(launch) };
     yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     sleep(Duration::ZERO).await;

@@ -9,7 +9,7 @@ use netsplit_web::catalog;
 use netsplit_web::explore::{check, Form, Options, Phase, Progress, Search};
 use netsplit_web::i18n::Lang;
 use netsplit_web::player::{Msg, Player, Shared};
-use netsplit_web::url::{Launch, Views};
+use netsplit_web::url::Launch;
 use std::rc::Rc;
 use std::time::Duration;
 use wasm_bindgen::JsCast;
@@ -118,18 +118,7 @@ async fn mount(preset: &str) -> Element {
     let doc = gloo::utils::document();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
-    let launch = Launch {
-        scenario: catalog::preset(preset).unwrap(),
-        t: 0.0,
-        lang: Lang::En,
-        views: Views::default(),
-        speed: None,
-        theme: "auto".into(),
-        embed: None,
-        autoplay: false,
-        selection: None,
-        notice: None,
-    };
+    let launch = Launch::new(catalog::preset(preset).unwrap(), Lang::En);
     yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { launch: Shared::new(launch) }).render();
     sleep(Duration::ZERO).await;
     root

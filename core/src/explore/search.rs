@@ -2,7 +2,7 @@
 //! up to a depth) until one breaks a sought invariant.
 //!
 //! An [`Explorer`] owns a base scenario, a fault [`Budget`], a seed range and the invariants it looks for (all of
-//! the protocol's, or a chosen list of ids). Each run takes the next seed, asks [`crate::run::random_for`] for the
+//! the protocol's, or a chosen list of ids). Each run takes the next seed, asks [`crate::run::plan_for`] for the
 //! base plus seeded random faults within the budget, and runs it with every invariant checked after every event,
 //! stopping at the first broken invariant it is looking for. The search is incremental: the caller hands it a
 //! number of runs per call ([`Explorer::run_batch`]) and decides itself when to stop (a run budget, a wall-clock

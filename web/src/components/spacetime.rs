@@ -407,18 +407,16 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
     } else {
         Vec::new()
     };
-    let (drawn, body_transform, headers): (Vec<Html>, Option<String>, Vec<Html>) = if dense {
-        let headers = p
-            .ids
+    // Node names over the columns, kept still while the body slides (canvas and chunked drawings).
+    let headers = || -> Vec<Html> {
+        p.ids
             .iter()
             .enumerate()
-            .map(|(i, id)| {
-                html! {
-                    <text class="st-node" x={f1(g.x(i))} y={f1(TOP - 12.0)}>{id}</text>
-                }
-            })
-            .collect();
-        (Vec::new(), Some(format!("translate(0 {:.1})", -c0 * scale_now)), headers)
+            .map(|(i, id)| html! { <text class="st-node" x={f1(g.x(i))} y={f1(TOP - 12.0)}>{id}</text> })
+            .collect()
+    };
+    let (drawn, body_transform, headers): (Vec<Html>, Option<String>, Vec<Html>) = if dense {
+        (Vec::new(), Some(format!("translate(0 {:.1})", -c0 * scale_now)), headers())
     } else if ord == Order::TrueTime {
         // True time: the body is drawn in fixed coordinates in chunks of one window each, which only re-render
         // when their content or the settings change, and the window slides over them with one transform.
@@ -436,17 +434,7 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
                 }
             })
             .collect();
-        let headers = p
-            .ids
-            .iter()
-            .enumerate()
-            .map(|(i, id)| {
-                html! {
-                    <text class="st-node" x={f1(g.x(i))} y={f1(TOP - 12.0)}>{id}</text>
-                }
-            })
-            .collect();
-        (chunks, Some(format!("translate(0 {:.1})", -c0 * scale_now)), headers)
+        (chunks, Some(format!("translate(0 {:.1})", -c0 * scale_now)), headers())
     } else {
         let sh = shapes(
             &d,

@@ -247,7 +247,7 @@ pub fn random_plan<P: Protocol>(base: &Scenario, b: &Budget, seed: u64) -> Plan 
             }
             kind @ (FaultKind::Drop | FaultKind::Delay | FaultKind::Duplicate) => {
                 let types: Vec<String> = P::MESSAGE_TYPES.iter().map(|x| x.to_string()).collect();
-                let m = MsgMatch {
+                let mut m = MsgMatch {
                     src: maybe_one(&mut rng, &nodes, 0.5),
                     dst: maybe_one(&mut rng, &nodes, 0.5),
                     types: maybe_one(&mut rng, &types, 0.3),
@@ -255,7 +255,6 @@ pub fn random_plan<P: Protocol>(base: &Scenario, b: &Budget, seed: u64) -> Plan 
                     to: Some((t + rng.range(1, 300)).min(cap.max(t + 1))),
                     count: if rng.chance(0.5) { Some(rng.range(1, 4)) } else { None },
                 };
-                let mut m = m;
                 if kind == FaultKind::Duplicate {
                     // An unlimited duplicate rule turns every request-and-retry protocol into an exponential storm
                     // within its window (each copy is answered, each answer copied): bound what one rule copies.

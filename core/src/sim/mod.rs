@@ -40,9 +40,9 @@ use std::sync::Arc;
 const DEFERRED_TIMER: u64 = u64::MAX;
 
 /// Most events the queue holds for a send to go out (messages in flight, timers, pending actions): a send that finds
-/// this many is lost with reason `overflow` (timers are still armed). Protocols that answer every copy of a message can multiply traffic without end under
-/// duplication; the bound keeps such a storm to a fixed size (a few tens of MB) instead of exhausting memory. Normal
-/// runs stay far below it (the visualizer's stress preset keeps about 450 messages in flight).
+/// this many is lost with reason `overflow` (timers are still armed). Protocols that answer every copy of a message
+/// can multiply traffic without end under duplication; the bound keeps such a storm to a fixed size (a few tens of
+/// MB) instead of exhausting memory. Normal runs stay far below it (the stress preset keeps about 450 in flight).
 pub const MAX_IN_FLIGHT: usize = 100_000;
 
 /// Most distinct violations kept per run (the first of each invariant is always kept).

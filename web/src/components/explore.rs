@@ -340,13 +340,13 @@ pub fn Explore(p: &ExploreProps) -> Html {
             <div class="explore-form">
                 <fieldset id="explore-invariants" disabled={running}>
                     <legend>{tr(lang, "find.invariants")}</legend>
-                    { for opts.invariants.iter().map(|(id, summary)| (id, invariant_summary(lang, summary))).map(|(id, summary)| html! {
+                    { for opts.invariants.iter().map(|(id, summary)| { let summary = invariant_summary(lang, summary); html! {
                         <label title={summary.to_string()}>
                             <input type="checkbox" value={id.clone()} checked={form.invariants.contains(id)}
                                    onchange={toggle(|f| &mut f.invariants, id.clone())}/>
                             <span><strong>{id.clone()}</strong>{" "}<span class="summary">{summary.to_string()}</span></span>
                         </label>
-                    }) }
+                    }}) }
                 </fieldset>
                 <fieldset id="explore-faults" disabled={running}>
                     <legend>{tr(lang, "find.faults")}</legend>

@@ -36,6 +36,7 @@ pub mod scenario;
 pub mod seek;
 pub mod share;
 pub mod sim;
+pub mod sort;
 pub mod spacetime;
 pub mod time;
 pub mod trace;

@@ -111,7 +111,7 @@ impl Cluster {
     /// Builds the ordering tables for the given ids.
     pub fn new(ids: Vec<String>) -> Self {
         let mut ascending: Vec<NodeId> = (0..ids.len()).collect();
-        ascending.sort_by(|a, b| ids[*a].cmp(&ids[*b]));
+        crate::sort::sort_by(&mut ascending, |a, b| ids[*a].cmp(&ids[*b]));
         let mut rank = vec![0; ids.len()];
         for (r, &i) in ascending.iter().enumerate() {
             rank[i] = r;

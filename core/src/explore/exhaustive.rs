@@ -221,7 +221,7 @@ impl Dfs {
         s.description = None;
         s.expect = None;
         let mut edits = edits.to_vec();
-        edits.sort_by_key(|e| e.id);
+        crate::sort::sort_by_key(&mut edits, |e| e.id);
         for e in edits {
             let m = MsgMatch {
                 src: Some(vec![e.src]),

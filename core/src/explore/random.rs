@@ -332,6 +332,6 @@ pub fn random_plan<P: Protocol>(base: &Scenario, b: &Budget, seed: u64) -> Plan 
             add(t, Action::Recover(i), &mut s);
         }
     }
-    isolations.sort_by_key(|i| i.at);
+    crate::sort::sort_by_key(&mut isolations, |i| i.at);
     Plan { scenario: s, isolations }
 }

@@ -348,7 +348,7 @@ impl Shrinker {
     pub fn finish(&self) -> Shrunk {
         let mut s = self.scenario(&self.elems);
         // The kernel runs equal times in listed order, so a stable sort by time changes nothing but readability.
-        s.schedule.sort_by_key(|e| e.at);
+        crate::sort::sort_by_key(&mut s.schedule, |e| e.at);
         let at = self.violation.at;
         s.run_until = s.run_until.min(at + TAIL);
         let mut violations = Vec::new();

@@ -96,9 +96,9 @@ pub fn match_expect(expect: &Value, report: &Value) -> Vec<Mismatch> {
         let id_of = |v: &Value| v["invariant"].as_str().unwrap_or("").to_string();
         let mut want: Vec<String> = ev.iter().map(id_of).collect();
         let mut have: Vec<String> = got.iter().map(|v| id_of(v)).collect();
-        want.sort();
+        crate::sort::sort(&mut want);
         want.dedup();
-        have.sort();
+        crate::sort::sort(&mut have);
         have.dedup();
         if want != have {
             let fmt = |xs: &[String]| {

@@ -536,7 +536,7 @@ impl Scenario {
     /// The schedule in execution order: by time, equal times in listed order.
     pub fn ordered_schedule(&self) -> Vec<Scheduled> {
         let mut s = self.schedule.clone();
-        s.sort_by_key(|e| e.at); // stable
+        crate::sort::sort_by_key(&mut s, |e| e.at); // stable
         s
     }
 }

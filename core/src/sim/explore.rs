@@ -118,7 +118,7 @@ impl<P: Protocol> Simulation<P> {
                 _ => None,
             })
             .collect();
-        v.sort_by_key(|(k, _)| *k);
+        crate::sort::sort_by_key(&mut v, |(k, _)| *k);
         v.into_iter().map(|(_, d)| d).collect()
     }
 
@@ -241,7 +241,7 @@ impl<P: Protocol> Simulation<P> {
             h.write_u8(0xFE);
         }
         let mut pending: Vec<(Key, &EvKind<P>)> = self.queue.iter_keyed().collect();
-        pending.sort_by_key(|(k, _)| *k);
+        crate::sort::sort_by_key(&mut pending, |(k, _)| *k);
         for (k, e) in pending {
             h.write_u64(k.0);
             h.write_u8(k.1);

@@ -1154,11 +1154,11 @@ impl<P: Protocol> Simulation<P> {
 // functions so that the web build carries one copy of them rather than one per protocol (the simulation is generic).
 
 fn sort_timers(timers: &mut [TimerView]) {
-    timers.sort_by_key(|t| t.deadline);
+    crate::sort::sort_by_key(timers, |t| t.deadline);
 }
 
 fn sort_messages(messages: &mut [MessageView]) {
-    messages.sort_by_key(|m| (m.id, m.deliver_at));
+    crate::sort::sort_by_key(messages, |m| (m.id, m.deliver_at));
 }
 
 fn timeline_json(at: Time, node: Option<&String>, what: Option<(&str, Map<String, Value>)>) -> Value {

@@ -198,7 +198,7 @@ pub fn shapes(
                 }
             }
         }
-        cuts.sort_by(|a, b| a.0.total_cmp(&b.0));
+        crate::sort::sort_by(&mut cuts, |a, b| a.0.total_cmp(&b.0));
         let mut from = y0;
         for (a, z) in cuts {
             if a > from {

@@ -113,7 +113,7 @@ impl LamportChecker {
     /// Event indices in the total order ⇒: by (C, rank of the node), then by occurrence.
     pub fn total_order(&self, cluster: &Cluster) -> Vec<usize> {
         let mut idx: Vec<usize> = (0..self.events.len()).collect();
-        idx.sort_by_key(|&i| (self.events[i].c, cluster.rank[self.events[i].node], i));
+        crate::sort::sort_by_key(&mut idx, |&i| (self.events[i].c, cluster.rank[self.events[i].node], i));
         idx
     }
 
@@ -155,7 +155,7 @@ impl LamportChecker {
     }
 
     fn sort_pairs(&self, v: &mut [(usize, usize)]) {
-        v.sort_by(|x, y| {
+        crate::sort::sort_by(v, |x, y| {
             let key = |p: &(usize, usize)| (&self.events[p.0].name, &self.events[p.1].name, p.0, p.1);
             key(x).cmp(&key(y))
         });

@@ -555,7 +555,7 @@ impl AppState {
         for op in ready {
             let r = self.reads.get_mut(&op).expect("present");
             let mut order: Vec<&Response> = r.responses.iter().collect();
-            order.sort_by_key(|x| (x.instant, pos(x.replica)));
+            crate::sort::sort_by_key(&mut order, |x| (x.instant, pos(x.replica)));
             let chosen = &order[..p.r];
             let mut best = &chosen[0].got;
             for x in chosen {

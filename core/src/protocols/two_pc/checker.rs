@@ -331,7 +331,7 @@ mod tests {
         let sim = at(35); // everyone committed at t=30
         let k = sim.shared().cluster.index("K").unwrap();
         let mut found = feed(&sim, k, Effect::Persist(TwoPcRecord::Abort { txid: Some("T1".into()) }));
-        found.sort();
+        crate::sort::sort(&mut found);
         assert_eq!(found, vec!["AC-Agreement", "AC-Irrevocability"]);
     }
 }

@@ -32,7 +32,8 @@ pub trait Run: Send {
     fn inject_time(&self) -> Time;
     /// Everything on screen now.
     fn snapshot(&self) -> Snapshot;
-    /// The report.
+    /// The report (scenario-format.md). Behind the `report` feature, which the web app leaves off.
+    #[cfg(feature = "report")]
     fn report(&self) -> Value;
     /// The trace hash so far.
     fn trace_hash(&self) -> u64;
@@ -104,6 +105,7 @@ impl<P: Protocol> Run for Simulation<P> {
     fn snapshot(&self) -> Snapshot {
         Simulation::snapshot(self)
     }
+    #[cfg(feature = "report")]
     fn report(&self) -> Value {
         Simulation::report(self)
     }
@@ -187,6 +189,7 @@ pub fn load_str(text: &str) -> Result<Box<dyn Run>, ScenarioError> {
 }
 
 /// Runs a scenario to its end and returns the report.
+#[cfg(feature = "report")]
 pub fn run_scenario(s: &Scenario) -> Result<Value, ScenarioError> {
     let mut r = load(s)?;
     r.run_to_end();

@@ -19,6 +19,6 @@ fn every_preset_hashes_in_wasm_exactly_as_natively() {
         let s = Scenario::parse(text).unwrap();
         let mut r = load(&s).unwrap();
         r.run_to_end();
-        assert_eq!(r.report()["traceHash"], golden[*file], "{file}");
+        assert_eq!(netsplit_core::hash::hex(r.trace_hash()), golden[*file].as_str().unwrap(), "{file}");
     }
 }

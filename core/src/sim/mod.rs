@@ -20,7 +20,9 @@ pub use chunked::ChunkedLog;
 pub use explore::{LocalEvent, PendingDelivery};
 
 use crate::check::{Checker, Found, Liveness, Violation};
-use crate::hash::{hex, TraceHasher};
+#[cfg(feature = "report")]
+use crate::hash::hex;
+use crate::hash::TraceHasher;
 use crate::protocol::{ClientMemory, Cluster, Ctx, Effect, Message, NodeId, Observation, Protocol, Record, TimerName};
 use crate::rng::{self, Rng};
 use crate::scenario::{
@@ -143,6 +145,7 @@ struct Event<P: Protocol> {
 /// What a timeline entry records: a protocol observation (turned into JSON only when a report is built) or a
 /// kernel event.
 #[derive(Clone, Debug)]
+#[cfg_attr(not(feature = "report"), allow(dead_code))]
 enum TimelineWhat<O> {
     Obs(O),
     Kernel(&'static str, Map<String, Value>),
@@ -150,10 +153,54 @@ enum TimelineWhat<O> {
 
 /// A timeline entry of the report.
 #[derive(Clone, Debug)]
+#[cfg_attr(not(feature = "report"), allow(dead_code))]
 struct TimelineEntry<O> {
     at: Time,
     node: Option<NodeId>,
     what: TimelineWhat<O>,
+}
+
+/// The report's timeline.
+#[cfg(feature = "report")]
+type Timeline<O> = ChunkedLog<TimelineEntry<O>>;
+
+/// Only the report reads the timeline, so a build without the `report` feature (the web app) keeps none: no memory
+/// per observation over a long run, and no per-protocol code to store, clone and drop the entries.
+#[cfg(not(feature = "report"))]
+type Timeline<O> = NoTimeline<O>;
+
+/// A timeline that records nothing.
+#[cfg(not(feature = "report"))]
+struct NoTimeline<O>(std::marker::PhantomData<O>);
+
+#[cfg(not(feature = "report"))]
+impl<O> NoTimeline<O> {
+    fn push(&mut self, _: TimelineEntry<O>) {}
+
+    fn len(&self) -> usize {
+        0
+    }
+}
+
+#[cfg(not(feature = "report"))]
+impl<O> Default for NoTimeline<O> {
+    fn default() -> Self {
+        NoTimeline(std::marker::PhantomData)
+    }
+}
+
+#[cfg(not(feature = "report"))]
+impl<O> Clone for NoTimeline<O> {
+    fn clone(&self) -> Self {
+        NoTimeline::default()
+    }
+}
+
+#[cfg(not(feature = "report"))]
+impl<O> std::fmt::Debug for NoTimeline<O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("NoTimeline")
+    }
 }
 
 /// Read-only access to the simulated world, for checkers and report builders.
@@ -255,7 +302,7 @@ pub struct Simulation<P: Protocol> {
     recording: bool,
     trace: Vec<TraceEvent>,
     events: u64,
-    timeline: ChunkedLog<TimelineEntry<P::Obs>>,
+    timeline: Timeline<P::Obs>,
     effects: Vec<Effect<P>>,
     /// What external clients remember (protocol-defined; see `Ctx::client_memory`).
     clients: ClientMemory,
@@ -336,7 +383,7 @@ impl<P: Protocol> Simulation<P> {
             recording: false,
             trace: Vec::new(),
             events: 0,
-            timeline: ChunkedLog::default(),
+            timeline: Timeline::default(),
             effects: Vec::new(),
             clients: ClientMemory::new(),
             told: Vec::new(),
@@ -1031,6 +1078,7 @@ impl<P: Protocol> Simulation<P> {
     }
 
     /// The report (scenario-format.md), including the `expect` result when the scenario has one.
+    #[cfg(feature = "report")]
     pub fn report(&self) -> Value {
         let w = self.world();
         let ids = &self.shared.cluster.ids;
@@ -1161,6 +1209,7 @@ fn sort_messages(messages: &mut [MessageView]) {
     crate::sort::sort_by_key(messages, |m| (m.id, m.deliver_at));
 }
 
+#[cfg(feature = "report")]
 fn timeline_json(at: Time, node: Option<&String>, what: Option<(&str, Map<String, Value>)>) -> Value {
     let mut m = Map::new();
     m.insert("at".into(), json!(at));
@@ -1175,6 +1224,7 @@ fn timeline_json(at: Time, node: Option<&String>, what: Option<(&str, Map<String
 }
 
 /// What a report says about the run as a whole.
+#[cfg(feature = "report")]
 struct ReportFrame<'a> {
     scenario: &'a Scenario,
     events: u64,
@@ -1182,6 +1232,7 @@ struct ReportFrame<'a> {
     truncated: bool,
 }
 
+#[cfg(feature = "report")]
 impl ReportFrame<'_> {
     fn finish(
         self,

@@ -15,32 +15,27 @@ fn every_step_matches_its_preset_and_is_written_in_both_languages() {
 
 #[test]
 fn the_checks_catch_mistakes() {
-    use guide::{Chapter, Step, Text};
+    use guide::{Chapter, Narration, Step, Text};
     static BAD: &[Chapter] = &[
         Chapter {
             id: "Bad Id",
             title: Text { en: "", ko: "x" },
-            steps: &[Step {
-                text: Text { en: "One. Two. Three. Four. Five.", ko: "English only." },
-                scenario: "NET-2",
-                until: 40,
-                nodes: &["Z"],
-                messages: &["VOTE"],
-            }],
+            steps: &[Step { scenario: "NET-2", until: 40, nodes: &["Z"], messages: &["VOTE"] }],
         },
         Chapter {
             id: "Bad Id",
             title: Text { en: "t", ko: "제목" },
-            steps: &[Step {
-                text: Text { en: "Fine.", ko: "좋습니다." },
-                scenario: "NO-SUCH",
-                until: 1,
-                nodes: &[],
-                messages: &[],
-            }],
+            steps: &[Step { scenario: "NO-SUCH", until: 1, nodes: &[], messages: &[] }],
+        },
+        Chapter {
+            id: "unnarrated",
+            title: Text { en: "t", ko: "제목" },
+            steps: &[Step { scenario: "NET-2", until: 41, nodes: &[], messages: &[] }],
         },
     ];
-    let p = guide_checks::problems_in(BAD);
+    let en = Narration::parse(r#"{"Bad Id": ["One. Two. Three. Four. Five."], "extra": ["Fine."]}"#).unwrap();
+    let ko = Narration::parse(r#"{"Bad Id": ["English only.", "좋습니다."]}"#).unwrap();
+    let p = guide_checks::problems_in(BAD, &en, &ko);
     let has = |needle: &str| p.iter().any(|l| l.contains(needle));
     assert!(has("not lowercase-kebab"), "{p:#?}");
     assert!(has("used twice"), "{p:#?}");
@@ -51,6 +46,9 @@ fn the_checks_catch_mistakes() {
     assert!(has("message type \"VOTE\""), "{p:#?}");
     assert!(has("exactly at until"), "{p:#?}");
     assert!(has("no preset \"NO-SUCH\""), "{p:#?}");
+    assert!(has("no English narration"), "{p:#?}");
+    assert!(has("\"extra\", which is no chapter"), "{p:#?}");
+    assert!(has("ko narration has 2 texts for \"Bad Id\""), "{p:#?}");
 }
 
 #[test]

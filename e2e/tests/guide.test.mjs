@@ -25,7 +25,8 @@ async function walk(page, lang) {
     await page.waitForFunction(() => {
       const g = document.querySelector('#guide');
       const c = parseFloat(document.querySelector('#clock').textContent.replace(/[^0-9.]/g, ''));
-      return g && document.querySelector('#preset').value === g.dataset.scenario && Math.abs(c - +g.dataset.until) < 1;
+      return g && g.dataset.narration === 'ready' && document.querySelector('#preset').value === g.dataset.scenario &&
+        Math.abs(c - +g.dataset.until) < 1;
     });
     const s = await shown(page);
     if (s.text.trim().length < 20) throw new Error(`${s.chapter} step ${s.step}: no narration`);
@@ -58,6 +59,42 @@ export const tests = [
         await page.close();
       }
       if (counts[0] !== counts[1] || counts[0] < 50) throw new Error(`steps walked: ${counts}`);
+    },
+  },
+  {
+    name: 'the narration is fetched once per language; when it cannot be, the panel says so and the steps still play',
+    async run({ baseUrl, newPage }) {
+      const page = await newPage();
+      const fetched = [];
+      page.on('request', (r) => { if (/guide\/(en|ko)\.json$/.test(r.url())) fetched.push(r.url().split('/').pop()); });
+      await page.route('**/guide/en.json', (r) => r.abort());
+      await open(page, baseUrl);
+      await page.click('#guide-button');
+      await page.waitForSelector('#guide[data-narration="failed"]');
+      const text = await page.textContent('#guide-text');
+      if (!/could not be loaded/.test(text) || !/guide\/en\.json/.test(text)) throw new Error(`failure not shown: ${text}`);
+      // The step still plays its scenario to its moment.
+      await page.waitForFunction(() => {
+        const g = document.querySelector('#guide');
+        return document.querySelector('#preset').value === g.dataset.scenario;
+      });
+      // The expected failure is not one of the page's problems; anything else still is.
+      page.problems = page.problems.filter((p) => !/guide\/en\.json|net::ERR_FAILED/.test(p));
+      // Opening the guide again tries again, and now it loads.
+      await page.unroute('**/guide/en.json');
+      await page.click('#guide-exit');
+      await page.click('#guide-button');
+      await page.waitForSelector('#guide[data-narration="ready"]');
+      if ((await page.textContent('#guide-text')).trim().length < 20) throw new Error('no narration after the retry');
+      // Korean is fetched when the language changes; English is not fetched again.
+      await page.selectOption('#lang', 'ko');
+      await page.waitForSelector('#guide[data-narration="ready"]');
+      await page.waitForFunction(() => /[\uac00-\ud7a3]/.test(document.querySelector('#guide-text').textContent));
+      await page.click('#guide-next');
+      await page.selectOption('#lang', 'en');
+      await page.waitForFunction(() => !/[\uac00-\ud7a3]/.test(document.querySelector('#guide-text').textContent));
+      const want = ['en.json', 'en.json', 'ko.json'];
+      if (JSON.stringify(fetched) !== JSON.stringify(want)) throw new Error(`fetched ${fetched}, want ${want}`);
     },
   },
   {

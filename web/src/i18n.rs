@@ -124,6 +124,8 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ("guide.button", "Guided tour", "가이드 투어"),
     ("guide.chapter", "Chapter", "장"),
     ("guide.exit", "Leave the guide", "가이드 나가기"),
+    ("guide.failed", "The narration could not be loaded:", "해설을 불러오지 못했습니다:"),
+    ("guide.loading", "Loading the narration…", "해설을 불러오는 중…"),
     ("guide.next", "Next", "다음"),
     ("guide.prev", "Back", "이전"),
     ("guide.title", "Guide", "가이드"),

@@ -4,11 +4,12 @@
 //! Every step is checked against its preset, played exactly as the player plays to a moment: its scenario exists,
 //! `until` is within the run, no event falls exactly on `until` (so the screen does not depend on whether events at
 //! that instant count), every highlighted node exists, and every highlighted message type is on screen at `until`
-//! (in flight, or in the trace so far). Texts are non-empty in both languages, Korean text is Korean, and narration
+//! (in flight, or in the trace so far). Every step has narration in both languages (and the narration files no
+//! texts beyond the steps), texts are non-empty, Korean text is Korean, and narration
 //! stays within four sentences.
 
 use crate::guide::chapters::CHAPTERS;
-use crate::guide::{Chapter, Text};
+use crate::guide::{Chapter, Narration};
 use netsplit_core::presets;
 use netsplit_core::run::load;
 use netsplit_core::scenario::Scenario;
@@ -73,18 +74,23 @@ pub fn sentences(text: &str) -> usize {
     n
 }
 
-fn check_text(what: &str, t: &Text, narration: bool, out: &mut Vec<String>) {
-    if t.en.trim().is_empty() || t.ko.trim().is_empty() {
-        out.push(format!("{what}: empty text (en {:?}, ko {:?})", t.en, t.ko));
+/// The shipped narration files.
+pub const NARRATION_EN: &str = include_str!("../../../web/guide/en.json");
+/// The shipped narration files.
+pub const NARRATION_KO: &str = include_str!("../../../web/guide/ko.json");
+
+fn check_text(what: &str, en: &str, ko: &str, narration: bool, out: &mut Vec<String>) {
+    if en.trim().is_empty() || ko.trim().is_empty() {
+        out.push(format!("{what}: empty text (en {en:?}, ko {ko:?})"));
         return;
     }
-    if t.en.chars().any(is_hangul) {
+    if en.chars().any(is_hangul) {
         out.push(format!("{what}: English text contains Korean"));
     }
-    if !t.ko.chars().any(is_hangul) {
+    if !ko.chars().any(is_hangul) {
         out.push(format!("{what}: Korean text has no Korean in it"));
     }
-    for (lang, s) in [("en", t.en), ("ko", t.ko)] {
+    for (lang, s) in [("en", en), ("ko", ko)] {
         if s != s.trim() || s.contains("  ") {
             out.push(format!("{what} ({lang}): stray whitespace"));
         }
@@ -97,9 +103,22 @@ fn check_text(what: &str, t: &Text, narration: bool, out: &mut Vec<String>) {
     }
 }
 
-/// Every problem found in `chapters`, one line each.
-pub fn problems_in(chapters: &[Chapter]) -> Vec<String> {
+/// Every problem found in `chapters` and their narration, one line each.
+pub fn problems_in(chapters: &[Chapter], en: &Narration, ko: &Narration) -> Vec<String> {
     let mut out = Vec::new();
+    for (lang, n) in [("en", en), ("ko", ko)] {
+        for id in n.chapter_ids() {
+            match chapters.iter().find(|c| c.id == id) {
+                None => out.push(format!("{lang} narration has texts for {id:?}, which is no chapter")),
+                Some(c) if n.steps(id) != c.steps.len() => out.push(format!(
+                    "{lang} narration has {} texts for {id:?}, which has {} steps",
+                    n.steps(id),
+                    c.steps.len()
+                )),
+                Some(_) => {}
+            }
+        }
+    }
     let presets: BTreeMap<&str, Scenario> = presets::ALL
         .iter()
         .map(|(stem, text)| (*stem, Scenario::parse(text).unwrap_or_else(|e| panic!("preset {stem}: {e:?}"))))
@@ -115,13 +134,16 @@ pub fn problems_in(chapters: &[Chapter]) -> Vec<String> {
         if !ids.insert(ch.id) {
             out.push(format!("chapter id {:?} is used twice", ch.id));
         }
-        check_text(&format!("{} title", ch.id), &ch.title, false, &mut out);
+        check_text(&format!("{} title", ch.id), ch.title.en, ch.title.ko, false, &mut out);
         if ch.steps.is_empty() {
             out.push(format!("{}: no steps", ch.id));
         }
         for (i, st) in ch.steps.iter().enumerate() {
             let what = format!("{} step {} ({} @ {})", ch.id, i + 1, st.scenario, st.until);
-            check_text(&what, &st.text, true, &mut out);
+            match (en.step(ch.id, i), ko.step(ch.id, i)) {
+                (Some(e), Some(k)) => check_text(&what, e, k, true, &mut out),
+                (e, _) => out.push(format!("{what}: no {} narration", if e.is_none() { "English" } else { "Korean" })),
+            }
             let Some(s) = presets.get(st.scenario) else {
                 out.push(format!("{what}: no preset {:?}", st.scenario));
                 continue;
@@ -156,7 +178,9 @@ pub fn problems_in(chapters: &[Chapter]) -> Vec<String> {
 
 /// Every problem found in the guide's chapters.
 pub fn problems() -> Vec<String> {
-    problems_in(CHAPTERS)
+    let en = Narration::parse(NARRATION_EN).expect("web/guide/en.json reads");
+    let ko = Narration::parse(NARRATION_KO).expect("web/guide/ko.json reads");
+    problems_in(CHAPTERS, &en, &ko)
 }
 
 /// Panics with every problem found.

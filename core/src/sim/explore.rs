@@ -224,7 +224,7 @@ impl<P: Protocol> Simulation<P> {
             feed_debug(&mut h, &s.durable);
             h.write_u8(s.up as u8);
             h.write_u64(s.paused_until);
-            for (t, e) in &s.timers {
+            for (t, e) in s.timers.iter() {
                 t.hash(&mut h);
                 h.write_u64(e.deadline);
                 h.write_i64(e.mc_target);

@@ -15,6 +15,7 @@ mod network;
 mod queue;
 #[cfg(test)]
 mod tests;
+mod timers;
 
 pub use chunked::ChunkedLog;
 pub use explore::{LocalEvent, PendingDelivery};
@@ -34,9 +35,9 @@ use crate::view::{MessageView, NetworkView, NodeView, ProtoView, Snapshot, Timer
 use network::{Fate, Network};
 use queue::Queue;
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
+use timers::Timers;
 
 /// A timer whose expiry is waiting in a paused node's deferred list (it has no queue entry of its own).
 const DEFERRED_TIMER: u64 = u64::MAX;
@@ -81,7 +82,7 @@ pub struct Slot<P: Protocol> {
     durable: P::Durable,
     up: bool,
     paused_until: Time,
-    timers: BTreeMap<P::Timer, TimerEntry>,
+    timers: Timers<P::Timer, TimerEntry>,
     clock: NodeClock,
     lamport: u64,
     vclock: VClock,
@@ -349,7 +350,7 @@ impl<P: Protocol> Simulation<P> {
                     durable: P::Durable::default(),
                     up: true,
                     paused_until: 0,
-                    timers: BTreeMap::new(),
+                    timers: Timers::default(),
                     clock: NodeClock::new(c.offset, c.drift),
                     lamport: 0,
                     vclock: VClock::new(n),

@@ -6,6 +6,7 @@ use crate::check::InvariantInfo;
 use crate::protocol::Message;
 use crate::scenario::{ClockSpec, CrashOn, MsgMatch};
 use crate::view::fields;
+use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Hash)]
 struct Ping(u32);

@@ -24,6 +24,7 @@
 #![forbid(unsafe_code)]
 
 pub mod check;
+pub mod collect;
 pub mod explore;
 pub mod hash;
 pub mod layout;

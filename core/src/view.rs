@@ -163,5 +163,5 @@ pub struct NetworkView {
 
 /// Message fields as JSON for the inspector (helper for protocols).
 pub fn fields<I: IntoIterator<Item = (&'static str, Value)>>(it: I) -> Value {
-    Value::Object(it.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
+    Value::Object(crate::collect::object(it))
 }

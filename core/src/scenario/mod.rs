@@ -521,8 +521,9 @@ impl Scenario {
         m.insert("nodes".into(), json!(self.nodes));
         m.insert("seed".into(), json!(self.seed));
         m.insert("params".into(), Value::Object(self.params.clone()));
-        let clocks: Map<String, Value> =
-            self.clocks.iter().map(|(n, c)| (ids[*n].clone(), json!({"offset": c.offset, "drift": c.drift}))).collect();
+        let clocks = crate::collect::object(
+            self.clocks.iter().map(|(n, c)| (ids[*n].clone(), json!({"offset": c.offset, "drift": c.drift}))),
+        );
         m.insert("clocks".into(), Value::Object(clocks));
         m.insert("schedule".into(), Value::Array(self.schedule.iter().map(|s| scheduled_json(s, ids)).collect()));
         m.insert("faults".into(), Value::Array(self.faults.iter().map(|f| fault_json(f, ids)).collect()));
@@ -1017,7 +1018,7 @@ pub fn action_json(a: &Action, ids: &[String]) -> (&'static str, Value) {
             if let Some(ops) = ops {
                 o.insert(
                     "ops".into(),
-                    json!(ops.iter().map(|(k, v)| (ids[*k].clone(), v)).collect::<BTreeMap<_, _>>()),
+                    Value::Object(crate::collect::object(ops.iter().map(|(k, v)| (ids[*k].clone(), json!(v))))),
                 );
             }
             ("submit", Value::Object(o))

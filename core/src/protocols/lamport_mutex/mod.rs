@@ -412,8 +412,9 @@ impl Protocol for LamportMutex {
                 m.insert("inCS".into(), json!(n.in_cs));
                 m.insert("queue".into(), Value::Array(n.queue.iter().map(|r| r.to_json(p)).collect()));
                 m.insert("request".into(), n.mine.map_or(Value::Null, |r| r.to_json(p)));
-                let seen: Map<String, Value> =
-                    (0..w.n()).filter(|&q| q != i).map(|q| (p.ids[q].clone(), json!(n.last_seen[q]))).collect();
+                let seen = crate::collect::object(
+                    (0..w.n()).filter(|&q| q != i).map(|q| (p.ids[q].clone(), json!(n.last_seen[q]))),
+                );
                 m.insert("lastSeen".into(), Value::Object(seen));
             }
             None => {

@@ -267,7 +267,7 @@ impl Protocol for Raft {
                 m.insert("applied".into(), json!(applied));
                 m.insert("lastApplied".into(), json!(r.applied));
                 m.insert("leader".into(), id(r.leader));
-                let sessions: Map<String, Value> = r.sm.sessions().map(|(k, s)| (k.to_string(), json!(s))).collect();
+                let sessions = crate::collect::object(r.sm.sessions().map(|(k, s)| (k.to_string(), json!(s))));
                 m.insert("sessions".into(), Value::Object(sessions));
             }
             None => {

@@ -99,7 +99,7 @@ pub struct AppParams {
 impl AppParams {
     /// Reads `balances` and `votes`.
     pub fn read(r: &mut ParamReader<'_>) -> Result<Self, ScenarioError> {
-        let mut balances: BTreeMap<String, i64> = DEFAULT_BALANCES.iter().map(|(a, b)| (a.to_string(), *b)).collect();
+        let mut balances = crate::collect::map(DEFAULT_BALANCES.iter().map(|(a, b)| (a.to_string(), *b)));
         let path = r.path("balances");
         let explicit_balances = match r.raw("balances") {
             None => false,
@@ -312,8 +312,7 @@ pub struct Ledger<'a> {
 /// Accounts the report shows: every account given in `balances` when it was given, otherwise the accounts named by
 /// the transaction's operations or touched by a posting.
 pub fn accounts(app: &AppParams, ops: &[(NodeId, String)], ledgers: &[Ledger<'_>]) -> BTreeSet<String> {
-    let mut a: BTreeSet<String> =
-        if app.explicit_balances { app.balances.keys().cloned().collect() } else { BTreeSet::new() };
+    let mut a = if app.explicit_balances { crate::collect::set(app.balances.keys().cloned()) } else { BTreeSet::new() };
     a.extend(ops.iter().filter_map(|(_, op)| parse_op(op)).map(|p| p.account));
     a.extend(ledgers.iter().flat_map(|l| l.applied.iter().map(|p| p.account.clone())));
     a
@@ -321,20 +320,17 @@ pub fn accounts(app: &AppParams, ops: &[(NodeId, String)], ledgers: &[Ledger<'_>
 
 /// Current balance of every account shown.
 pub fn balances(app: &AppParams, ops: &[(NodeId, String)], ledgers: &[Ledger<'_>]) -> BTreeMap<String, i64> {
-    accounts(app, ops, ledgers)
-        .into_iter()
-        .map(|acct| {
-            let moved: i64 =
-                ledgers.iter().flat_map(|l| l.applied.iter()).filter(|p| p.account == acct).map(|p| p.delta).sum();
-            let b = app.initial(&acct) + moved;
-            (acct, b)
-        })
-        .collect()
+    crate::collect::map(accounts(app, ops, ledgers).into_iter().map(|acct| {
+        let moved: i64 =
+            ledgers.iter().flat_map(|l| l.applied.iter()).filter(|p| p.account == acct).map(|p| p.delta).sum();
+        let b = app.initial(&acct) + moved;
+        (acct, b)
+    }))
 }
 
 /// The report's `app` object: the balances.
 pub fn app_report(app: &AppParams, ops: &[(NodeId, String)], ledgers: &[Ledger<'_>]) -> Map<String, Value> {
-    balances(app, ops, ledgers).into_iter().map(|(k, v)| (k, json!(v))).collect()
+    crate::collect::object(balances(app, ops, ledgers).into_iter().map(|(k, v)| (k, json!(v))))
 }
 
 /// APP-Conservation: once every participant has decided, the money is where an atomic transfer would have left it:

@@ -1,4 +1,5 @@
-//! Files: downloads (scenario, trace, diagram SVG/PNG) and reading a scenario file the viewer opens or drops.
+//! Files: downloads (scenario, trace, diagram SVG/PNG), reading a scenario file the viewer opens or drops, and
+//! fetching a file served beside the page.
 
 use wasm_bindgen::{closure::Closure, JsCast, JsValue};
 
@@ -101,4 +102,27 @@ pub fn read_text(file: web_sys::File, done: impl FnOnce(Result<String, String>) 
     });
     let _ = promise.then(&cb);
     cb.forget();
+}
+
+/// Fetches a file served beside the page (`url` relative to it) as text, refusing anything over `max` bytes.
+pub async fn fetch_text(url: &str, max: usize) -> Result<String, String> {
+    use wasm_bindgen_futures::JsFuture;
+    let failed = |e: JsValue| {
+        let why = e
+            .dyn_ref::<js_sys::Error>()
+            .map_or_else(|| "the request failed".to_string(), |e| String::from(e.message()));
+        format!("{url}: {why}")
+    };
+    let window = web_sys::window().ok_or_else(|| format!("{url}: no window"))?;
+    let resp: web_sys::Response =
+        JsFuture::from(window.fetch_with_str(url)).await.map_err(failed)?.dyn_into().map_err(failed)?;
+    if !resp.ok() {
+        return Err(format!("{url}: HTTP {}", resp.status()));
+    }
+    let text = JsFuture::from(resp.text().map_err(failed)?).await.map_err(failed)?;
+    let text = text.as_string().ok_or_else(|| format!("{url}: not text"))?;
+    if text.len() > max {
+        return Err(format!("{url}: {} bytes, more than {max}", text.len()));
+    }
+    Ok(text)
 }

@@ -40,11 +40,7 @@ fn store(lang: Lang, l: Loaded) {
 /// Fetches and reads `guide/<lang>.json` (relative to the page, so a site under a sub-path finds it too).
 async fn fetch(lang: Lang) -> Loaded {
     let url = format!("guide/{}.json", lang.code());
-    let text = match gloo::net::http::Request::get(&url).send().await {
-        Ok(r) if r.ok() => r.text().await.map_err(|e| e.to_string()),
-        Ok(r) => Err(format!("{url}: HTTP {}", r.status())),
-        Err(e) => Err(format!("{url}: {e}")),
-    };
+    let text = crate::files::fetch_text(&url, crate::guide::MAX_NARRATION_BYTES).await;
     match text.and_then(|t| Narration::parse(&t).map_err(|e| format!("{url}: {e}"))) {
         Ok(n) => Loaded::Ready(Rc::new(n)),
         Err(e) => Loaded::Failed(e.into()),

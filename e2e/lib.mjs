@@ -13,7 +13,8 @@ export async function preset(page, protocol, id) {
   await page.waitForFunction((p) => document.querySelector('#protocol').value === p, protocol);
   if (id) {
     await page.selectOption('#preset', id);
-    await page.waitForFunction((i) => document.querySelector('#preset').value === i, id);
+    // The preset is fetched when picked: wait until it is the scenario running, not just the one picked.
+    await page.waitForFunction((i) => document.querySelector('#preset').dataset.loaded === i, id);
   }
 }
 

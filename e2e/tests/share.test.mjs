@@ -42,6 +42,41 @@ export const tests = [
     },
   },
   {
+    name: 'presets are fetched when picked, once each; one that cannot be fetched leaves a message and the run',
+    async run({ baseUrl, newPage }) {
+      const page = await newPage();
+      const fetched = [];
+      page.on('request', (r) => {
+        const m = r.url().match(/scenarios\/([^/?]+)\.json$/);
+        if (m) fetched.push(m[1]);
+      });
+      await open(page, baseUrl);
+      if (fetched.length) throw new Error(`fetched before any was picked: ${fetched}`);
+      await preset(page, 'raft', 'RAFT-3');
+      await preset(page, 'raft', 'RAFT-1');
+      await preset(page, 'raft', 'RAFT-3');
+      const nodes = await page.$$eval('#cluster g.node', (g) => g.length);
+      if (JSON.stringify(fetched) !== '["RAFT-3","RAFT-1"]') throw new Error(`fetched ${fetched}`);
+      // A preset whose file does not arrive: a message naming it, and RAFT-3 still runs.
+      await page.route('**/scenarios/RAFT-stress.json', (r) => r.abort());
+      await page.selectOption('#preset', 'RAFT-stress');
+      await page.waitForSelector('#notice');
+      const notice = await page.textContent('#notice');
+      if (!notice.includes('scenarios/RAFT-stress.json')) throw new Error(`notice: ${notice}`);
+      if (await page.$eval('#preset', (s) => s.dataset.loaded) !== 'RAFT-3') throw new Error('the run changed');
+      if (await page.$$eval('#cluster g.node', (g) => g.length) !== nodes) throw new Error('the cluster changed');
+      page.problems = page.problems.filter((p) => !/RAFT-stress\.json|net::ERR_FAILED/.test(p));
+      // A link to a preset whose file cannot be fetched opens the sandbox with a message.
+      const link = await newPage();
+      await link.route('**/scenarios/RAFT-3.json', (r) => r.fulfill({ status: 404, body: 'gone' }));
+      await link.goto(baseUrl + '/?preset=RAFT-3');
+      await link.waitForSelector('#cluster g.node');
+      const n2 = await link.textContent('#notice');
+      if (!n2.includes('RAFT-3') || !n2.includes('HTTP 404')) throw new Error(`link notice: ${n2}`);
+      link.problems = link.problems.filter((p) => !/RAFT-3\.json|status of 404/.test(p));
+    },
+  },
+  {
     name: 'broken, future and oversized links show a message and the sandbox',
     async run({ baseUrl, newPage, screenshot }) {
       const cases = [

@@ -17,6 +17,7 @@ use crate::files::{copy_to_clipboard, download_text, read_text};
 use crate::guide::chapters::CHAPTERS;
 use crate::i18n::{tr, Lang};
 use crate::player::{Msg, Player, Selection, Shared};
+use crate::presets;
 use crate::url::{self, Launch};
 use gloo::events::{EventListener, EventListenerOptions};
 use gloo::render::{request_animation_frame, AnimationFrame};
@@ -279,13 +280,18 @@ pub fn App(props: &AppProps) -> Html {
         Callback::from(move |e: Event| {
             let s: HtmlSelectElement = e.target_unchecked_into();
             let v = s.value();
-            let sc = if v.is_empty() {
-                catalog::sandbox(&protocol, catalog::info(&protocol).map_or(3, |i| i.default_nodes), 1).ok()
+            if v.is_empty() {
+                presets::cancel();
+                let n = catalog::info(&protocol).map_or(3, |i| i.default_nodes);
+                if let Ok(sc) = catalog::sandbox(&protocol, n, 1) {
+                    send.emit(Msg::Load(Box::new(sc)));
+                }
             } else {
-                catalog::preset(&v)
-            };
-            if let Some(sc) = sc {
-                send.emit(Msg::Load(Box::new(sc)));
+                let send = send.clone();
+                presets::request(&v, move |r| match r {
+                    Ok(sc) => send.emit(Msg::Load(Box::new(sc))),
+                    Err(e) => send.emit(Msg::Notice(e)),
+                });
             }
         })
     };
@@ -550,13 +556,15 @@ pub fn App(props: &AppProps) -> Html {
         Callback::from(move |(c, st): (usize, usize)| {
             let Some(step) = CHAPTERS.get(c).and_then(|ch| ch.steps.get(st)) else { return };
             guide.set(Some((c, st)));
-            match catalog::preset(step.scenario) {
-                Some(sc) => {
+            let send = send.clone();
+            let until = step.until as f64;
+            presets::request(step.scenario, move |r| match r {
+                Ok(sc) => {
                     send.emit(Msg::Load(Box::new(sc)));
-                    send.emit(Msg::Seek(step.until as f64));
+                    send.emit(Msg::Seek(until));
                 }
-                None => send.emit(Msg::Notice(format!("guide: no preset {:?}", step.scenario))),
-            }
+                Err(e) => send.emit(Msg::Notice(format!("guide: {e}"))),
+            });
         })
     };
     let exit_guide = {
@@ -622,9 +630,9 @@ pub fn App(props: &AppProps) -> Html {
         };
     }
 
-    let presets = catalog::presets(&protocol);
+    let presets = presets::list(&protocol);
     let preset_value =
-        if presets.iter().any(|(id, _, _)| *id == player.base.id) { player.base.id.clone() } else { String::new() };
+        if presets.iter().any(|(id, _)| *id == player.base.id) { player.base.id.clone() } else { String::new() };
     let description = player.base.description.clone();
     html! {
         <ContextProvider<Lang> context={l}>
@@ -641,10 +649,11 @@ pub fn App(props: &AppProps) -> Html {
                     </select>
                 </label>
                 <label>{tr(l, "ctl.preset")}
-                    <select id="preset" onchange={on_preset} aria-label={tr(l, "ctl.preset")}>
+                    <select id="preset" onchange={on_preset} aria-label={tr(l, "ctl.preset")}
+                            data-loaded={preset_value.clone()}>
                         <option value="" selected={preset_value.is_empty()}>{tr(l, "ctl.sandbox")}</option>
-                        { for presets.iter().map(|(id, title, _)| html!{
-                            <option value={id.clone()} selected={*id == preset_value}>{format!("{id}: {title}")}</option>
+                        { for presets.iter().map(|(id, title)| html!{
+                            <option value={*id} selected={*id == preset_value}>{format!("{id}: {title}")}</option>
                         }) }
                     </select>
                 </label>

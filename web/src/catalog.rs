@@ -176,15 +176,3 @@ pub fn menu_action(
         _ => return None,
     })
 }
-
-/// Presets of a protocol, as (id, title, description).
-pub fn presets(protocol: &str) -> Vec<(String, String, String)> {
-    netsplit_core::presets::for_protocol(protocol)
-        .map(|s| (s.id.clone(), s.title.clone().unwrap_or_default(), s.description.clone().unwrap_or_default()))
-        .collect()
-}
-
-/// The preset scenario with this id.
-pub fn preset(id: &str) -> Option<Scenario> {
-    netsplit_core::presets::by_id(id).cloned()
-}

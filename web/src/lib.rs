@@ -9,6 +9,7 @@ pub mod files;
 pub mod guide;
 pub mod i18n;
 pub mod player;
+pub mod presets;
 pub mod url;
 
 use app::AppProps;
@@ -31,8 +32,17 @@ pub fn start_props() -> AppProps {
 /// Mounts the application on the page body; does nothing in a worker, where the same module runs the
 /// counterexample search ([`explore`]).
 pub fn start() {
-    if web_sys::window().is_none() {
-        return;
+    let Some(window) = web_sys::window() else { return };
+    let render = || {
+        yew::Renderer::<app::App>::with_props(start_props()).render();
+    };
+    // A `?preset=` link shows its preset from the first render, so its scenario is fetched first (a failure is
+    // reported by `url::parse`, and the sandbox opens).
+    match url::preset_param(&window.location().search().unwrap_or_default()) {
+        Some(id) if presets::exists(&id) => yew::platform::spawn_local(async move {
+            let _ = presets::fetch(&id).await;
+            render();
+        }),
+        _ => render(),
     }
-    yew::Renderer::<app::App>::with_props(start_props()).render();
 }

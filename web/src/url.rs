@@ -118,6 +118,11 @@ pub fn query_pairs(q: &str) -> Vec<(String, String)> {
         .collect()
 }
 
+/// The `preset` named in a query string, if any.
+pub fn preset_param(search: &str) -> Option<String> {
+    query_pairs(search).into_iter().find(|(k, _)| k == "preset").map(|(_, v)| v)
+}
+
 /// Reads the launch configuration from a query string, a fragment and the remembered language.
 pub fn parse(search: &str, hash: &str, remembered: Option<Lang>, browser: Lang) -> Launch {
     let q = query_pairs(search);
@@ -139,8 +144,13 @@ pub fn parse(search: &str, hash: &str, remembered: Option<Lang>, browser: Lang) 
     }
     if scenario.is_none() {
         if let Some(id) = get("preset") {
-            match crate::catalog::preset(id) {
+            // Fetched before the first render by `crate::start`.
+            match crate::presets::fetched(id) {
                 Some(s) => scenario = Some(s),
+                None if crate::presets::exists(id) => {
+                    let why = crate::presets::failure(id).unwrap_or_else(|| "it was not fetched".into());
+                    notice = Some(format!("preset {id:?} could not be loaded: {why}"));
+                }
                 None => notice = Some(format!("no preset named {id:?}")),
             }
         }

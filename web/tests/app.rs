@@ -2,7 +2,6 @@
 #![cfg(target_arch = "wasm32")]
 
 use netsplit_web::app::{App, AppProps};
-use netsplit_web::catalog;
 use netsplit_web::i18n::Lang;
 use netsplit_web::player::Shared;
 use netsplit_web::url::Launch;
@@ -18,7 +17,7 @@ async fn mount(preset: &str, lang: Lang) -> Element {
     let doc = gloo::utils::document();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
-    let launch = Launch::new(catalog::preset(preset).unwrap(), lang);
+    let launch = Launch::new(netsplit_core::presets::by_id(preset).cloned().unwrap(), lang);
     let props = AppProps { launch: Shared::new(launch) };
     yew::Renderer::<App>::with_root_and_props(root.clone(), props).render();
     sleep(Duration::ZERO).await;

@@ -5,7 +5,6 @@
 
 use netsplit_core::explore::Session;
 use netsplit_web::app::{App, AppProps};
-use netsplit_web::catalog;
 use netsplit_web::explore::{check, Form, Options, Phase, Progress, Search};
 use netsplit_web::i18n::Lang;
 use netsplit_web::player::{Msg, Player, Shared};
@@ -21,7 +20,7 @@ use yew::Reducible;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn three_pc_partitions() -> (netsplit_core::scenario::Scenario, Form) {
-    let base = catalog::preset("3PC-4").unwrap();
+    let base = netsplit_core::presets::by_id("3PC-4").cloned().unwrap();
     let opts = Options::for_scenario(&base).unwrap();
     let mut form = Form::defaults(&opts);
     form.invariants = vec!["AC-Agreement".into()];
@@ -32,7 +31,7 @@ fn three_pc_partitions() -> (netsplit_core::scenario::Scenario, Form) {
 
 #[wasm_bindgen_test]
 fn the_options_offer_the_protocols_invariants_every_fault_kind_and_a_budget_from_the_run() {
-    let base = catalog::preset("3PC-4").unwrap();
+    let base = netsplit_core::presets::by_id("3PC-4").cloned().unwrap();
     let o = Options::for_scenario(&base).unwrap();
     let ids: Vec<&str> = o.invariants.iter().map(|(id, _)| id.as_str()).collect();
     assert!(ids.contains(&"AC-Agreement") && ids.contains(&"3PC-NB"), "{ids:?}");
@@ -118,7 +117,7 @@ async fn mount(preset: &str) -> Element {
     let doc = gloo::utils::document();
     let root = doc.create_element("div").unwrap();
     doc.body().unwrap().append_child(&root).unwrap();
-    let launch = Launch::new(catalog::preset(preset).unwrap(), Lang::En);
+    let launch = Launch::new(netsplit_core::presets::by_id(preset).cloned().unwrap(), Lang::En);
     yew::Renderer::<App>::with_root_and_props(root.clone(), AppProps { launch: Shared::new(launch) }).render();
     sleep(Duration::ZERO).await;
     root
@@ -146,7 +145,7 @@ async fn the_panel_offers_every_invariant_checked_and_refuses_an_empty_choice() 
     click(&root, "#find-button");
     settle().await;
     let boxes = root.query_selector_all("#explore-invariants input[type=checkbox]").unwrap();
-    let player = Player::new(catalog::preset("3PC-4").unwrap()).unwrap();
+    let player = Player::new(netsplit_core::presets::by_id("3PC-4").cloned().unwrap()).unwrap();
     assert_eq!(boxes.length() as usize, player.invariants.len());
     for i in 0..boxes.length() {
         assert!(boxes.get(i).unwrap().dyn_into::<HtmlInputElement>().unwrap().checked());

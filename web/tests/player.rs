@@ -2,7 +2,6 @@
 #![cfg(target_arch = "wasm32")]
 
 use netsplit_core::scenario::Action;
-use netsplit_web::catalog;
 use netsplit_web::player::{Msg, Player, Selection};
 use std::rc::Rc;
 use wasm_bindgen_test::*;
@@ -11,7 +10,7 @@ use yew::Reducible;
 wasm_bindgen_test_configure!(run_in_browser);
 
 fn player(id: &str) -> Rc<Player> {
-    Rc::new(Player::new(catalog::preset(id).unwrap()).unwrap())
+    Rc::new(Player::new(netsplit_core::presets::by_id(id).cloned().unwrap()).unwrap())
 }
 
 fn send(p: Rc<Player>, m: Msg) -> Rc<Player> {
@@ -95,7 +94,7 @@ fn jumping_to_a_violation_lands_on_it_and_highlights_the_nodes() {
 #[wasm_bindgen_test]
 fn bad_scenarios_leave_a_notice_and_keep_the_run() {
     let mut p = player("NET-2");
-    let mut bad = catalog::preset("NET-2").unwrap();
+    let mut bad = netsplit_core::presets::by_id("NET-2").cloned().unwrap();
     bad.protocol = "no-such".into();
     p = send(p, Msg::Load(Box::new(bad)));
     assert!(p.notice.is_some());

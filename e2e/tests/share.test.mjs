@@ -66,6 +66,17 @@ export const tests = [
       if (await page.$eval('#preset', (s) => s.dataset.loaded) !== 'RAFT-3') throw new Error('the run changed');
       if (await page.$$eval('#cluster g.node', (g) => g.length) !== nodes) throw new Error('the cluster changed');
       page.problems = page.problems.filter((p) => !/RAFT-stress\.json|net::ERR_FAILED/.test(p));
+      // A slow preset does not replace what was loaded after it was picked: here the sandbox.
+      await page.route('**/scenarios/RAFT-leader-crash.json', async (r) => {
+        await new Promise((ok) => setTimeout(ok, 600));
+        await r.continue();
+      });
+      await page.selectOption('#preset', 'RAFT-leader-crash');
+      await page.selectOption('#preset', '');
+      await page.waitForFunction(() => document.querySelector('#preset').dataset.loaded === '');
+      await page.waitForTimeout(1000);
+      if (!fetched.includes('RAFT-leader-crash')) throw new Error('the slow preset was not requested');
+      if (await page.$eval('#preset', (s) => s.dataset.loaded) !== '') throw new Error('the slow preset replaced the sandbox');
       // A link to a preset whose file cannot be fetched opens the sandbox with a message.
       const link = await newPage();
       await link.route('**/scenarios/RAFT-3.json', (r) => r.fulfill({ status: 404, body: 'gone' }));

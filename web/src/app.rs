@@ -196,7 +196,14 @@ pub fn App(props: &AppProps) -> Html {
     let reduced_motion = use_memo((), |_| prefers_reduced_motion());
     let send: Callback<Msg> = {
         let d = player.dispatcher();
-        Callback::from(move |m: Msg| d.dispatch(m))
+        Callback::from(move |m: Msg| {
+            // Whatever is loaded now (a sandbox, a file, a counterexample, another preset) wins over a preset still
+            // being fetched.
+            if matches!(m, Msg::Load(_)) {
+                presets::cancel();
+            }
+            d.dispatch(m)
+        })
     };
 
     // Animation loop while playing.
@@ -281,7 +288,6 @@ pub fn App(props: &AppProps) -> Html {
             let s: HtmlSelectElement = e.target_unchecked_into();
             let v = s.value();
             if v.is_empty() {
-                presets::cancel();
                 let n = catalog::info(&protocol).map_or(3, |i| i.default_nodes);
                 if let Ok(sc) = catalog::sandbox(&protocol, n, 1) {
                     send.emit(Msg::Load(Box::new(sc)));

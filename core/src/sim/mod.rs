@@ -161,46 +161,19 @@ struct TimelineEntry<O> {
     what: TimelineWhat<O>,
 }
 
-/// The report's timeline.
-#[cfg(feature = "report")]
-type Timeline<O> = ChunkedLog<TimelineEntry<O>>;
-
-/// Only the report reads the timeline, so a build without the `report` feature (the web app) keeps none: no memory
-/// per observation over a long run, and no per-protocol code to store, clone and drop the entries.
+/// Only the report reads the timeline, so a build without the `report` feature (the web app) keeps this one, which
+/// records nothing: no memory per observation over a long run, and no per-protocol code to store, clone and drop the
+/// entries.
 #[cfg(not(feature = "report"))]
-type Timeline<O> = NoTimeline<O>;
-
-/// A timeline that records nothing.
-#[cfg(not(feature = "report"))]
-struct NoTimeline<O>(std::marker::PhantomData<O>);
+#[derive(Clone, Debug, Default)]
+struct NoTimeline;
 
 #[cfg(not(feature = "report"))]
-impl<O> NoTimeline<O> {
-    fn push(&mut self, _: TimelineEntry<O>) {}
+impl NoTimeline {
+    fn push<O>(&mut self, _: TimelineEntry<O>) {}
 
     fn len(&self) -> usize {
         0
-    }
-}
-
-#[cfg(not(feature = "report"))]
-impl<O> Default for NoTimeline<O> {
-    fn default() -> Self {
-        NoTimeline(std::marker::PhantomData)
-    }
-}
-
-#[cfg(not(feature = "report"))]
-impl<O> Clone for NoTimeline<O> {
-    fn clone(&self) -> Self {
-        NoTimeline::default()
-    }
-}
-
-#[cfg(not(feature = "report"))]
-impl<O> std::fmt::Debug for NoTimeline<O> {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("NoTimeline")
     }
 }
 
@@ -303,7 +276,10 @@ pub struct Simulation<P: Protocol> {
     recording: bool,
     trace: Vec<TraceEvent>,
     events: u64,
-    timeline: Timeline<P::Obs>,
+    #[cfg(feature = "report")]
+    timeline: ChunkedLog<TimelineEntry<P::Obs>>,
+    #[cfg(not(feature = "report"))]
+    timeline: NoTimeline,
     effects: Vec<Effect<P>>,
     /// What external clients remember (protocol-defined; see `Ctx::client_memory`).
     clients: ClientMemory,
@@ -384,7 +360,7 @@ impl<P: Protocol> Simulation<P> {
             recording: false,
             trace: Vec::new(),
             events: 0,
-            timeline: Timeline::default(),
+            timeline: Default::default(),
             effects: Vec::new(),
             clients: ClientMemory::new(),
             told: Vec::new(),
@@ -579,7 +555,7 @@ impl<P: Protocol> Simulation<P> {
 
     fn timeline_push(&mut self, node: Option<NodeId>, kind: &'static str, extra: Map<String, Value>) {
         if self.timeline.len() < MAX_TIMELINE {
-            self.timeline.push(TimelineEntry { at: self.now, node, what: TimelineWhat::Kernel(kind, extra) });
+            self.timeline.push(TimelineEntry { at: self.now, node, what: TimelineWhat::<P::Obs>::Kernel(kind, extra) });
         }
     }
 

@@ -30,11 +30,6 @@ pub fn by_id(id: &str) -> Option<&'static Scenario> {
     parsed().iter().find(|s| s.id == id)
 }
 
-/// The presets of one protocol.
-pub fn for_protocol(protocol: &str) -> impl Iterator<Item = &'static Scenario> + '_ {
-    parsed().iter().filter(move |s| s.protocol == protocol)
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

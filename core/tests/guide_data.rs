@@ -57,3 +57,18 @@ fn sentences_are_counted_like_a_reader_would() {
     assert_eq!(guide_checks::sentences("n1..n5 at t=1.5 ms (see below)."), 1);
     assert_eq!(guide_checks::sentences("둘 다 공격합니다. 끝."), 2);
 }
+
+#[test]
+fn a_malformed_narration_file_is_refused_with_what_is_wrong() {
+    use guide::{Narration, MAX_NARRATION_BYTES};
+    let err = |text: &str| Narration::parse(text).expect_err(text);
+    assert!(err("[\"x\"]").contains("must be an object"));
+    assert!(err("{\"generals\": \"x\"}").contains("\"generals\" must be an array"));
+    assert!(err("{\"generals\": [\"x\", 3]}").contains("\"generals\"[1] is not a string"));
+    assert!(err("{\"generals\": [").contains("not JSON"));
+    assert!(err(&" ".repeat(MAX_NARRATION_BYTES + 1)).contains("more than"));
+    let n = Narration::parse("{\"generals\": [\"One.\", \"Two.\"]}").unwrap();
+    assert_eq!(n.step("generals", 1), Some("Two."));
+    assert_eq!(n.step("generals", 2), None);
+    assert_eq!(n.steps("generals"), 2);
+}

@@ -41,4 +41,5 @@ pub mod sort;
 pub mod spacetime;
 pub mod time;
 pub mod trace;
+pub mod vecmap;
 pub mod view;

@@ -12,9 +12,9 @@ use crate::rng::Rng;
 use crate::scenario::{Action, NetParams, ParamReader, Scenario, ScenarioError};
 use crate::sim::World;
 use crate::time::{NodeClock, Time};
+use crate::vecmap::VecMap;
 use crate::view::ProtoView;
 use serde_json::{Map, Value};
-use std::collections::BTreeMap;
 use std::fmt::Debug;
 use std::hash::Hash;
 
@@ -137,7 +137,7 @@ impl Cluster {
 
 /// What the external clients of a protocol remember between their requests, by client name (JSON `null` for a
 /// client never told anything). See [`Ctx::client_memory`].
-pub type ClientMemory = BTreeMap<String, Value>;
+pub type ClientMemory = VecMap<String, Value>;
 
 /// The handler context: the node's identity, clocks and randomness, and the effect list being built.
 pub struct Ctx<'a, P: Protocol> {

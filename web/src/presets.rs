@@ -9,14 +9,14 @@
 use crate::files::fetch_text;
 use netsplit_core::presets::INDEX;
 use netsplit_core::scenario::{Scenario, MAX_DOCUMENT_BYTES};
+use netsplit_core::vecmap::VecMap;
 use std::cell::{Cell, RefCell};
-use std::collections::BTreeMap;
 
 thread_local! {
     /// Presets fetched so far, by id.
-    static FETCHED: RefCell<BTreeMap<&'static str, Scenario>> = const { RefCell::new(BTreeMap::new()) };
+    static FETCHED: RefCell<VecMap<&'static str, Scenario>> = const { RefCell::new(VecMap::new()) };
     /// Why a preset could not be fetched, by id (for the message a `?preset=` link shows).
-    static FAILED: RefCell<BTreeMap<&'static str, String>> = const { RefCell::new(BTreeMap::new()) };
+    static FAILED: RefCell<VecMap<&'static str, String>> = const { RefCell::new(VecMap::new()) };
     /// Bumped by every request, so that only the latest one is answered.
     static LATEST: Cell<u64> = const { Cell::new(0) };
 }

@@ -9,7 +9,7 @@ use crate::protocol::Protocol;
 use crate::rng::Rng;
 use crate::scenario::{Action, CrashOn, FaultRule, HookEffect, HookPhase, MsgMatch, Scenario, Scheduled, MAX_TIME};
 use crate::time::Time;
-use std::collections::BTreeSet;
+use crate::vecmap::VecSet;
 
 /// The kinds of fault a budget may use.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -82,7 +82,7 @@ impl FaultKind {
 #[derive(Clone, Debug)]
 pub struct Budget {
     /// Fault kinds allowed.
-    pub kinds: BTreeSet<FaultKind>,
+    pub kinds: VecSet<FaultKind>,
     /// Most faults added (at least one).
     pub max_faults: usize,
     /// Faults start in `[from, to)`.

@@ -9,7 +9,7 @@ use crate::check::Violation;
 use crate::protocol::Protocol;
 use crate::scenario::Scenario;
 use crate::sim::Simulation;
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 use std::ops::Range;
 
 /// A run that broke something.
@@ -33,7 +33,7 @@ pub struct SoakResult {
     /// Events processed over all runs.
     pub events: u64,
     /// For each invariant: how many runs broke it.
-    pub violated: BTreeMap<&'static str, u64>,
+    pub violated: VecMap<&'static str, u64>,
     /// Runs the extra check rejected.
     pub check_failures: u64,
     /// The first failing run (smallest seed).

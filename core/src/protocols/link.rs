@@ -21,9 +21,10 @@ use crate::check::{Checker, Found, InvariantInfo, Liveness};
 use crate::protocol::{Cluster, Ctx, Effect, Message, NodeId, Observation, Protocol, Record, TimerName};
 use crate::scenario::{read::err, Action, ParamReader, Scenario, ScenarioError};
 use crate::sim::World;
+use crate::vecmap::{VecMap, VecSet};
 use crate::view::{fields, Field, LogLine, ProtoView};
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 use std::sync::Arc;
 
 /// A payload, shared rather than copied as it travels through records, messages and observations.
@@ -169,7 +170,7 @@ impl Record for LinkRecord {
 #[derive(Clone, Debug, Default, PartialEq, Eq, Hash)]
 pub struct SeqSet {
     upto: u64,
-    above: BTreeSet<u64>,
+    above: VecSet<u64>,
 }
 
 impl SeqSet {
@@ -411,7 +412,7 @@ pub struct Link {
     next_seq: PerNode<u64>,
     unacked: Outbox,
     delivered: PerNode<SeqSet>,
-    held: BTreeMap<(NodeId, u64), Payload>,
+    held: VecMap<(NodeId, u64), Payload>,
     traffic: u64,
     app_count: u64,
 }
@@ -532,7 +533,7 @@ impl Protocol for Link {
             next_seq: d.next_seq.clone(),
             unacked: d.unacked.clone(),
             delivered: if p.persist_delivered { d.delivered.clone() } else { PerNode::default() },
-            held: BTreeMap::new(),
+            held: VecMap::new(),
             traffic: d.next_seq.iter().map(|(_, n)| n).sum(),
             app_count: d.app_count,
         };

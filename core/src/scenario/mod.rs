@@ -13,9 +13,9 @@ pub use params::{ParamReader, MAX_DURATION};
 
 use crate::protocol::{Cluster, NodeId};
 use crate::time::Time;
+use crate::vecmap::VecMap;
 use read::{as_list, as_node, as_nodes, as_prob, as_str, as_strs, as_u64, err, index, join, kind_of, Obj};
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
 use std::fmt;
 
 /// Largest scenario document accepted (1 MiB).
@@ -139,7 +139,7 @@ pub enum Action {
         /// Transaction id.
         txid: String,
         /// Operation per participant.
-        ops: Option<BTreeMap<NodeId, String>>,
+        ops: Option<VecMap<NodeId, String>>,
     },
     /// Lamport: a local event.
     Local {
@@ -374,7 +374,7 @@ pub struct Scenario {
     /// Parameters as written (validated against the protocol).
     pub params: Map<String, Value>,
     /// Clock settings per node.
-    pub clocks: BTreeMap<NodeId, ClockSpec>,
+    pub clocks: VecMap<NodeId, ClockSpec>,
     /// Scripted actions, in listed order.
     pub schedule: Vec<Scheduled>,
     /// Fault rules.
@@ -446,7 +446,7 @@ impl Scenario {
             Some(Value::Object(m)) => m.clone(),
             Some(other) => return Err(err("params", format!("expected an object, got {}", kind_of(other)))),
         };
-        let mut clocks = BTreeMap::new();
+        let mut clocks = VecMap::new();
         if let Some(cv) = o.opt("clocks") {
             let co = Obj::new(cv, "clocks")?;
             for key in co.keys() {
@@ -699,7 +699,7 @@ pub fn parse_action(key: &str, arg: &Value, path: &str, protocol: &str, c: &Clus
                 Some(ov) => {
                     let op = join(path, "ops");
                     let oo = Obj::new(ov, &op)?;
-                    let mut m = BTreeMap::new();
+                    let mut m = VecMap::new();
                     for k in oo.keys() {
                         let kp = join(&op, k);
                         let n = as_node(&Value::String(k.clone()), &kp, c)?;

@@ -5,8 +5,8 @@
 
 use super::ScenarioError;
 use crate::protocol::{Cluster, NodeId};
+use crate::vecmap::VecSet;
 use serde_json::{Map, Value};
-use std::collections::BTreeSet;
 
 /// Builds an error at `path`.
 pub fn err(path: &str, msg: impl Into<String>) -> ScenarioError {
@@ -43,21 +43,21 @@ pub fn kind_of(v: &Value) -> &'static str {
 pub struct Obj<'a> {
     pub(crate) path: String,
     pub(crate) map: &'a Map<String, Value>,
-    used: BTreeSet<&'a str>,
+    used: VecSet<&'a str>,
 }
 
 impl<'a> Obj<'a> {
     /// Reads `v` as an object.
     pub fn new(v: &'a Value, path: &str) -> Result<Self, ScenarioError> {
         match v {
-            Value::Object(map) => Ok(Obj { path: path.to_string(), map, used: BTreeSet::new() }),
+            Value::Object(map) => Ok(Obj { path: path.to_string(), map, used: VecSet::new() }),
             other => Err(err(path, format!("expected an object, got {}", kind_of(other)))),
         }
     }
 
     /// Wraps an object map.
     pub fn from_map(map: &'a Map<String, Value>, path: &str) -> Self {
-        Obj { path: path.to_string(), map, used: BTreeSet::new() }
+        Obj { path: path.to_string(), map, used: VecSet::new() }
     }
 
     /// The path of a key of this object.

@@ -227,7 +227,7 @@ mod tests {
     fn jitter_stays_within_bounds() {
         let mut nw = Network::new(2, NetParams { latency: 10, jitter: 4, loss: 0.0, duplicate: 0.0 }, &[]);
         let mut rng = Rng::stream(9, 0);
-        let mut seen = std::collections::BTreeSet::new();
+        let mut seen = crate::vecmap::VecSet::new();
         for _ in 0..200 {
             if let Fate::Arrives { at, .. } = nw.route(0, 1, "X", 0, &mut rng) {
                 assert!((10..=14).contains(&at));

@@ -5,8 +5,8 @@ use super::*;
 use crate::check::InvariantInfo;
 use crate::protocol::Message;
 use crate::scenario::{ClockSpec, CrashOn, MsgMatch};
+use crate::vecmap::VecMap;
 use crate::view::fields;
-use std::collections::BTreeMap;
 
 #[derive(Clone, Debug, Hash)]
 struct Ping(u32);
@@ -155,7 +155,7 @@ fn scenario(n: usize, schedule: Vec<(Time, Action)>, faults: Vec<FaultRule>) -> 
         nodes: (1..=n).map(|i| format!("n{i}")).collect(),
         seed: 1,
         params: Map::new(),
-        clocks: BTreeMap::new(),
+        clocks: VecMap::new(),
         schedule: schedule.into_iter().map(|(at, action)| Scheduled { at, action }).collect(),
         faults,
         run_until: 1000,

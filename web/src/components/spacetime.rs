@@ -165,7 +165,7 @@ fn paint(c: &web_sys::HtmlCanvasElement, size: Option<(f64, f64)>, shapes: &[Sha
     const AMBER: u8 = 13;
     // Shapes that look alike are painted as one path (one fill or stroke, one colour string decoded), grouped by
     // (layer, colour, line width, opacity); the layer keeps bands under lines under points under text.
-    let mut groups: std::collections::BTreeMap<(u8, u8, u8, u8), Vec<&Shape>> = Default::default();
+    let mut groups: netsplit_core::vecmap::VecMap<(u8, u8, u8, u8), Vec<&Shape>> = Default::default();
     for s in shapes {
         let key = match s {
             Shape::Rect { class, .. } => {

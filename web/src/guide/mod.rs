@@ -48,7 +48,7 @@ pub const MAX_NARRATION_BYTES: usize = 1 << 20;
 /// The narration of every step in one language: chapter id to the steps' texts, in step order.
 #[derive(Clone, Debug, Default, PartialEq)]
 pub struct Narration {
-    chapters: std::collections::BTreeMap<String, Vec<String>>,
+    chapters: netsplit_core::vecmap::VecMap<String, Vec<String>>,
 }
 
 impl Narration {
@@ -59,7 +59,7 @@ impl Narration {
         }
         let v: serde_json::Value = serde_json::from_str(text).map_err(|e| format!("narration is not JSON: {e}"))?;
         let obj = v.as_object().ok_or("narration must be an object of chapter id to texts")?;
-        let mut chapters = std::collections::BTreeMap::new();
+        let mut chapters = netsplit_core::vecmap::VecMap::new();
         for (id, steps) in obj {
             let steps = steps.as_array().ok_or_else(|| format!("narration {id:?} must be an array of texts"))?;
             let texts = steps

@@ -9,8 +9,8 @@ use crate::check::{Checker, Found, InvariantInfo};
 use crate::protocol::{Effect, NodeId};
 use crate::sim::World;
 use crate::time::Time;
+use crate::vecmap::VecMap;
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
 
 /// Most entries kept in each `app` list of the report (counts stay exact).
 const MAX_ENTRIES: usize = 10_000;
@@ -40,7 +40,7 @@ struct Newest {
 /// Checks FT-1 and FT-2, and records what the report's `app` shows.
 #[derive(Clone, Debug, Default)]
 pub struct FencingChecker {
-    grants: BTreeMap<u64, Grant>,
+    grants: VecMap<u64, Grant>,
     newest: Option<Newest>,
     writes: Vec<WriteEntry>,
     writes_total: u64,

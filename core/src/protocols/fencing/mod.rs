@@ -69,9 +69,10 @@ use crate::rng::Rng;
 use crate::scenario::{read::err, Action, ParamReader, Scenario, ScenarioError};
 use crate::sim::World;
 use crate::time::Time;
+use crate::vecmap::VecMap;
 use crate::view::{fields, Field, LogLine, ProtoView};
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// How many recent grants or accepted writes a node keeps for its view.
 const RECENT: usize = 8;
@@ -490,11 +491,11 @@ pub struct ClientLease {
 pub struct ClientState {
     next_req: u64,
     /// Outstanding ACQUIREs: request number → MC when sent.
-    pending: BTreeMap<u64, i64>,
+    pending: VecMap<u64, i64>,
     lease: Option<ClientLease>,
     next_deferred: u64,
     /// Scheduled writes: number → (data, token checked).
-    deferred: BTreeMap<u64, (String, u64)>,
+    deferred: VecMap<u64, (String, u64)>,
     recent: VecDeque<String>,
 }
 

@@ -5,8 +5,8 @@ use crate::check::{Checker, Found, InvariantInfo};
 use crate::protocol::{Cluster, Effect, NodeId};
 use crate::sim::World;
 use crate::time::{Time, VClock};
+use crate::vecmap::VecSet;
 use serde_json::{json, Map, Value};
-use std::collections::BTreeSet;
 
 /// Most pairs listed in `app.concurrent` and `app.inversions` (the counts are always exact).
 const MAX_PAIRS: usize = 10_000;
@@ -94,7 +94,7 @@ pub struct LamportChecker {
     events: Vec<EventRec>,
     hist: Vec<History>,
     last_c: Vec<Option<u64>>,
-    stamps: BTreeSet<(u64, usize)>,
+    stamps: VecSet<(u64, usize)>,
     /// The timestamp of the message being delivered to each node (set on delivery, used by its receive event).
     delivering: Vec<Option<u64>>,
 }

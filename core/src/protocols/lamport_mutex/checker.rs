@@ -5,8 +5,8 @@ use crate::check::{Checker, Found, InvariantInfo, Liveness};
 use crate::protocol::{Effect, NodeId};
 use crate::sim::World;
 use crate::time::Time;
+use crate::vecmap::VecMap;
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
 
 /// Most entries listed in `app.entries` (the count is exact).
 const MAX_ENTRIES: usize = 10_000;
@@ -30,7 +30,7 @@ pub struct Entry {
 #[derive(Clone, Debug, Default)]
 pub struct MutexChecker {
     /// Requests issued and not yet granted, with their process and time.
-    outstanding: BTreeMap<Req, (NodeId, Time)>,
+    outstanding: VecMap<Req, (NodeId, Time)>,
     /// The largest request granted so far.
     last_granted: Option<Req>,
     /// Every entry, in order.

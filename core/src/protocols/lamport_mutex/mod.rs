@@ -41,9 +41,9 @@ use crate::rng::Rng;
 use crate::scenario::{read::err, Action, ParamReader, Scenario, ScenarioError};
 use crate::sim::World;
 use crate::time::Time;
+use crate::vecmap::VecSet;
 use crate::view::{fields, Field, LogLine, ProtoView};
 use serde_json::{json, Map, Value};
-use std::collections::BTreeSet;
 
 /// Parameters: the cluster's ids and order (the protocol has no tunables).
 #[derive(Clone, Debug)]
@@ -191,7 +191,7 @@ impl Observation for MutexObs {
 #[derive(Clone, Debug)]
 pub struct LamportMutex {
     l: u64,
-    queue: BTreeSet<Req>,
+    queue: VecSet<Req>,
     last_seen: Vec<u64>,
     mine: Option<Req>,
     in_cs: bool,
@@ -295,14 +295,7 @@ impl Protocol for LamportMutex {
 
     fn boot(cx: &mut Ctx<'_, Self>, _p: &MutexParams, d: &MutexDurable, _recovering: bool) -> LamportMutex {
         // No recovery procedure: only the clock survives; the queue and lastSeen start empty.
-        LamportMutex {
-            l: d.l,
-            queue: BTreeSet::new(),
-            last_seen: vec![0; cx.n()],
-            mine: None,
-            in_cs: false,
-            me: cx.me(),
-        }
+        LamportMutex { l: d.l, queue: VecSet::new(), last_seen: vec![0; cx.n()], mine: None, in_cs: false, me: cx.me() }
     }
 
     fn on_message(&mut self, cx: &mut Ctx<'_, Self>, p: &MutexParams, from: NodeId, m: MutexMsg) {

@@ -5,8 +5,8 @@ use crate::check::{Checker, Found, InvariantInfo, Liveness};
 use crate::protocol::{Effect, NodeId};
 use crate::sim::World;
 use crate::time::Time;
+use crate::vecmap::{VecMap, VecSet};
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Most acknowledgements and reads listed in the report (the counts are exact).
 const MAX_LISTED: usize = 10_000;
@@ -50,18 +50,18 @@ fn happened_before(a: &[u32], b: &[u32]) -> bool {
 /// Checks LWW-CausalLoss; evaluates LWW-Convergence; keeps the acknowledgements and reads for the report.
 #[derive(Clone, Debug, Default)]
 pub struct LwwChecker {
-    client_idx: BTreeMap<String, usize>,
+    client_idx: VecMap<String, usize>,
     client_names: Vec<String>,
     /// Per client: how many writes of each client it has seen (its own included).
     cvec: Vec<Vec<u32>>,
     /// Per client: the largest timestamp it was told.
     client_max: Vec<Option<Ts>>,
-    writes: BTreeMap<Wid, WriteInfo>,
+    writes: VecMap<Wid, WriteInfo>,
     acks: Vec<AckRec>,
     ack_count: u64,
     reads: Vec<ReadRec>,
     read_count: u64,
-    keys: BTreeSet<String>,
+    keys: VecSet<String>,
     main: String,
     losses: u64,
 }

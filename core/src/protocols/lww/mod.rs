@@ -52,9 +52,10 @@ use crate::rng::Rng;
 use crate::scenario::{read::err, Action, ParamReader, Scenario, ScenarioError};
 use crate::sim::World;
 use crate::time::Time;
+use crate::vecmap::VecMap;
 use crate::view::{fields, Field, LogLine, ProtoView};
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::VecDeque;
 
 /// Decisions kept for a replica's view.
 const RECENT: usize = 10;
@@ -212,7 +213,7 @@ pub struct LwwDurable {
     /// Lamport clock.
     pub l: u64,
     /// Registers.
-    pub store: BTreeMap<String, Cell>,
+    pub store: VecMap<String, Cell>,
 }
 
 /// A scripted client request at a replica.
@@ -326,7 +327,7 @@ impl Observation for LwwObs {
 pub struct Lww {
     seq: u64,
     l: u64,
-    store: BTreeMap<String, Cell>,
+    store: VecMap<String, Cell>,
     me: NodeId,
     recent: VecDeque<String>,
 }
@@ -556,7 +557,7 @@ impl Protocol for Lww {
     }
 }
 
-fn view_of(p: &LwwParams, store: &BTreeMap<String, Cell>, l: u64, seq: u64) -> ProtoView {
+fn view_of(p: &LwwParams, store: &VecMap<String, Cell>, l: u64, seq: u64) -> ProtoView {
     let regs: Vec<String> = store.iter().map(|(k, c)| format!("{k}={} {}", c.value, c.ts.show(p))).collect();
     let mut fields = vec![Field::durable("registers", if regs.is_empty() { "⊥".into() } else { regs.join("  ") })];
     if p.mode == TsMode::Lamport {

@@ -9,8 +9,8 @@ use crate::check::{Checker, Found, InvariantInfo, Liveness};
 use crate::protocol::{Effect, NodeId};
 use crate::sim::World;
 use crate::time::Time;
+use crate::vecmap::VecMap;
 use serde_json::{json, Map, Value};
-use std::collections::BTreeMap;
 
 /// Most entries kept in each `app` list of the report.
 const MAX_ENTRIES: usize = 10_000;
@@ -36,12 +36,12 @@ struct OpenRead {
 #[derive(Clone, Debug, Default)]
 pub struct QuorumChecker {
     primary: Option<String>,
-    acked: BTreeMap<String, Mark>,
-    returned: BTreeMap<String, Mark>,
-    open: BTreeMap<u64, OpenRead>,
-    started_writes: BTreeMap<u64, Time>,
+    acked: VecMap<String, Mark>,
+    returned: VecMap<String, Mark>,
+    open: VecMap<u64, OpenRead>,
+    started_writes: VecMap<u64, Time>,
     /// Newest version sent in a WRITE, per key (convergence target).
-    sent: BTreeMap<String, u64>,
+    sent: VecMap<String, u64>,
     reads: Vec<ReadEntry>,
     writes: Vec<WriteEntry>,
     inversions: Vec<Value>,

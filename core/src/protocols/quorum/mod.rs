@@ -52,9 +52,10 @@ use crate::scenario::read::{as_nodes, err, index};
 use crate::scenario::{Action, ParamReader, Scenario, ScenarioError};
 use crate::sim::World;
 use crate::time::Time;
+use crate::vecmap::{VecMap, VecSet};
 use crate::view::{fields, Field, LogLine, ProtoView};
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 
 /// How many recent outcomes a node keeps for its view.
 const RECENT: usize = 8;
@@ -251,11 +252,11 @@ pub struct Versioned {
 #[derive(Clone, Debug, Default)]
 pub struct QuorumDurable {
     /// App: last version issued per key.
-    pub versions: BTreeMap<String, u64>,
+    pub versions: VecMap<String, u64>,
     /// App: restarts so far.
     pub epoch: u64,
     /// Replica: key → stored value.
-    pub store: BTreeMap<String, Versioned>,
+    pub store: VecMap<String, Versioned>,
     /// Replica: writes stored.
     pub stored: u64,
 }
@@ -406,7 +407,7 @@ struct PendingWrite {
     key: String,
     value: String,
     version: u64,
-    acks: BTreeSet<NodeId>,
+    acks: VecSet<NodeId>,
 }
 
 #[derive(Clone, Debug)]
@@ -429,11 +430,11 @@ struct PendingRead {
 /// The application server's volatile state.
 #[derive(Clone, Debug, Default)]
 pub struct AppState {
-    versions: BTreeMap<String, u64>,
+    versions: VecMap<String, u64>,
     epoch: u64,
     next_seq: u64,
-    writes: BTreeMap<u64, PendingWrite>,
-    reads: BTreeMap<u64, PendingRead>,
+    writes: VecMap<u64, PendingWrite>,
+    reads: VecMap<u64, PendingRead>,
     instant: u64,
     collect_armed: bool,
     recent: VecDeque<String>,
@@ -447,7 +448,7 @@ pub enum Quorum {
     /// A replica (its state is all stable).
     Replica {
         /// Key → value (mirror of stable storage).
-        store: BTreeMap<String, Versioned>,
+        store: VecMap<String, Versioned>,
         /// Requests served since boot.
         served: u64,
     },
@@ -482,7 +483,7 @@ impl AppState {
             cx.observe(QuorumObs::WriteDone { op, client, key, value, version, ok: true });
             return;
         }
-        self.writes.insert(op, PendingWrite { client, key, value, version, acks: BTreeSet::new() });
+        self.writes.insert(op, PendingWrite { client, key, value, version, acks: VecSet::new() });
         if let Some(t) = p.t_req {
             cx.set_timer(QuorumTimer::Request(op), t);
         }

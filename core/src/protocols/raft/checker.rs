@@ -15,8 +15,9 @@ use crate::hash::TraceHasher;
 use crate::protocol::{Effect, NodeId};
 use crate::sim::World;
 use crate::time::Time;
+use crate::vecmap::{VecMap, VecSet};
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, BTreeSet, VecDeque};
+use std::collections::VecDeque;
 use std::hash::{Hash, Hasher};
 
 /// How many acknowledgements and rejections the report lists (the counts are always exact).
@@ -105,7 +106,7 @@ pub struct Rejection {
 #[derive(Clone, Debug)]
 pub struct RaftChecker {
     majority: usize,
-    leaders_by_term: BTreeMap<u64, Vec<NodeId>>,
+    leaders_by_term: VecMap<u64, Vec<NodeId>>,
     /// The term each node currently leads.
     leading: Vec<Option<u64>>,
     /// Mirror of every persisted log.
@@ -127,7 +128,7 @@ pub struct RaftChecker {
     new_leaders: Vec<(NodeId, u64)>,
     /// Commits recorded (or re-recorded with a smaller term) during the current event: (index, conflict number).
     new_commits: Vec<(u64, Option<usize>)>,
-    reported: BTreeSet<(&'static str, u64, u64)>,
+    reported: VecSet<(&'static str, u64, u64)>,
     elections: Vec<(Time, NodeId, u64)>,
     acks: Vec<Ack>,
     ack_count: u64,
@@ -462,7 +463,7 @@ impl Checker<Raft> for RaftChecker {
         let n = w.n();
         RaftChecker {
             majority: n / 2 + 1,
-            leaders_by_term: BTreeMap::new(),
+            leaders_by_term: VecMap::new(),
             leading: vec![None; n],
             logs: vec![Vec::new(); n],
             committed: Vec::new(),
@@ -474,7 +475,7 @@ impl Checker<Raft> for RaftChecker {
             touched: 0,
             new_leaders: Vec::new(),
             new_commits: Vec::new(),
-            reported: BTreeSet::new(),
+            reported: VecSet::new(),
             elections: Vec::new(),
             acks: Vec::new(),
             ack_count: 0,

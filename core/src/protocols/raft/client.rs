@@ -13,13 +13,13 @@
 //! (`<host>@<monotonic clock at boot>`) when the host recovers.
 
 use super::state::{ClientTag, Entry, Text};
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 
 /// The replicated state machine: executes commands in log order, once per `(clientId, seq)`.
 #[derive(Clone, Debug, Default)]
 pub struct StateMachine {
     /// clientId → (last executed seq, its result).
-    sessions: BTreeMap<Text, (u64, u64)>,
+    sessions: VecMap<Text, (u64, u64)>,
     /// The commands executed, with their indices, in index order.
     executed: Vec<(u64, Text)>,
 }

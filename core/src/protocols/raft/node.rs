@@ -7,7 +7,7 @@ use super::state::Text;
 use super::state::{ClientReply, ClientTag, Entry, LogExt, RaftDurable, RaftMsg, RaftObs, RaftRecord, RaftTimer, Role};
 use super::Raft as Proto;
 use crate::protocol::{Ctx, NodeId};
-use std::collections::BTreeMap;
+use crate::vecmap::VecMap;
 
 /// Where a client command came from, so the leader knows whom to answer once it is applied.
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -56,7 +56,7 @@ pub struct Raft {
     pub(super) next_index: Vec<u64>,
     pub(super) match_index: Vec<u64>,
     pub(super) recent_active: u32,
-    pub(super) pending: BTreeMap<u64, Pending>,
+    pub(super) pending: VecMap<u64, Pending>,
     /// The modelled client, if this node hosts it.
     pub(super) client: Option<ClientDriver>,
 }
@@ -87,7 +87,7 @@ impl Raft {
             next_index: vec![0; n],
             match_index: vec![0; n],
             recent_active: 0,
-            pending: BTreeMap::new(),
+            pending: VecMap::new(),
             client: None,
         };
         r.arm_election(cx, p);

@@ -8,7 +8,7 @@ use super::{ledgers, CState, Reported, ThreePc, ThreePcMsg, ThreePcObs, ThreePcR
 use crate::check::{Checker, Found, InvariantInfo, Liveness};
 use crate::protocol::{Effect, Message, NodeId};
 use crate::sim::World;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vecmap::{VecMap, VecSet};
 
 /// Checks AC-Agreement, AC-Irrevocability, AC-Validity, WAL-1/2/3, 3PC-NB, 3PC-C1, 3PC-T1 and APP-Conservation;
 /// evaluates AC-NonTriviality, AC-Termination and 3PC-NonBlocking.
@@ -22,14 +22,14 @@ pub struct ThreePcChecker {
     /// Per node: it became COMMITTABLE in its current life.
     committable: Vec<bool>,
     /// Per node: STATE_REPORTs delivered to it since it last sent STATE_REQ.
-    round_reports: Vec<BTreeMap<NodeId, Reported>>,
+    round_reports: Vec<VecMap<NodeId, Reported>>,
     app_dirty: bool,
     nb_reported: bool,
     /// (invariant, node) pairs already reported.
-    reported: BTreeSet<(&'static str, NodeId)>,
+    reported: VecSet<(&'static str, NodeId)>,
     crashes: u64,
     no_vote: bool,
-    traffic: BTreeMap<(NodeId, NodeId, &'static str), (u64, u64)>,
+    traffic: VecMap<(NodeId, NodeId, &'static str), (u64, u64)>,
     /// Each node's state after the last event (kept for the report while it is down).
     last_state: Vec<&'static str>,
 }
@@ -75,13 +75,13 @@ impl Checker<ThreePc> for ThreePcChecker {
             ids: w.cluster().ids.clone(),
             c_precommit_sent: false,
             committable: vec![false; w.n()],
-            round_reports: vec![BTreeMap::new(); w.n()],
+            round_reports: vec![VecMap::new(); w.n()],
             app_dirty: false,
             nb_reported: false,
-            reported: BTreeSet::new(),
+            reported: VecSet::new(),
             crashes: 0,
             no_vote: false,
-            traffic: BTreeMap::new(),
+            traffic: VecMap::new(),
             last_state: (0..w.n()).map(|i| if i == C { "IDLE" } else { "INIT" }).collect(),
         }
     }

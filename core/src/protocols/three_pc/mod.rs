@@ -36,9 +36,9 @@ use crate::rng::Rng;
 use crate::scenario::{read::err, Action, ParamReader, Scenario, ScenarioError};
 use crate::sim::World;
 use crate::time::Time;
+use crate::vecmap::{VecMap, VecSet};
 use crate::view::{fields, Field, ProtoView};
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// The coordinator's node index (the first node of the scenario).
 pub const C: NodeId = 0;
@@ -399,7 +399,7 @@ pub struct Submit {
     /// Transaction id.
     pub txid: String,
     /// Operations per participant, if given.
-    pub ops: Option<BTreeMap<NodeId, String>>,
+    pub ops: Option<VecMap<NodeId, String>>,
 }
 
 /// Coordinator states (protocols.md §3.2).
@@ -425,9 +425,9 @@ pub struct Coordinator {
     /// Transaction id.
     pub txid: Option<String>,
     /// YES votes received.
-    pub yes: BTreeSet<NodeId>,
+    pub yes: VecSet<NodeId>,
     /// PRE_COMMIT acknowledgements received.
-    pub acks: BTreeSet<NodeId>,
+    pub acks: VecSet<NodeId>,
     /// While recovering: since when nobody has answered.
     pub blocked_since: Option<Time>,
 }
@@ -679,8 +679,8 @@ impl Protocol for ThreePc {
             let mut c = Coordinator {
                 state: CState::Idle,
                 txid: d.txid.clone(),
-                yes: BTreeSet::new(),
-                acks: BTreeSet::new(),
+                yes: VecSet::new(),
+                acks: VecSet::new(),
                 blocked_since: None,
             };
             if let Some(dec) = d.decision {

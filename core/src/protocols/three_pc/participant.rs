@@ -7,7 +7,7 @@ use super::{
 };
 use crate::protocol::{Ctx, NodeId};
 use crate::time::Time;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vecmap::{VecMap, VecSet};
 
 /// Participant states (protocols.md §3.2).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
@@ -32,7 +32,7 @@ pub enum TermPhase {
     /// TR4 (or Skeen's rule): PRE_COMMIT sent, waiting for these ACKs.
     PreCommitting {
         /// Participants that have not acknowledged yet.
-        waiting: BTreeSet<NodeId>,
+        waiting: VecSet<NodeId>,
     },
 }
 
@@ -40,9 +40,9 @@ pub enum TermPhase {
 #[derive(Clone, Debug)]
 pub struct Termination {
     /// Participants it expects to hear from (its own id included).
-    pub expected: BTreeSet<NodeId>,
+    pub expected: VecSet<NodeId>,
     /// States reported so far, its own included.
-    pub reports: BTreeMap<NodeId, Reported>,
+    pub reports: VecMap<NodeId, Reported>,
     /// Phase.
     pub phase: TermPhase,
 }
@@ -61,7 +61,7 @@ pub struct Participant {
     /// Who it currently follows: the coordinator, or the elected termination coordinator.
     pub coord: NodeId,
     /// Processes it believes have crashed (messages from them are ignored).
-    pub suspected: BTreeSet<NodeId>,
+    pub suspected: VecSet<NodeId>,
     /// Set while it acts as termination coordinator.
     pub term: Option<Termination>,
     /// Its vote, once cast.
@@ -86,7 +86,7 @@ impl Participant {
             op: d.op.clone(),
             participants: if d.yes { d.participants.clone() } else { p.participants.clone() },
             coord: C,
-            suspected: BTreeSet::new(),
+            suspected: VecSet::new(),
             term: None,
             vote: d.yes.then_some(true),
             locks: Vec::new(),
@@ -230,9 +230,9 @@ impl Participant {
         let me = cx.me();
         cx.cancel_timer(ThreePcTimer::Wait);
         let Some(own) = self.own_report() else { return };
-        let expected: BTreeSet<NodeId> =
+        let expected: VecSet<NodeId> =
             self.participants.iter().copied().filter(|q| !self.suspected.contains(q)).collect();
-        let reports = BTreeMap::from([(me, own)]);
+        let reports = VecMap::from([(me, own)]);
         self.term = Some(Termination { expected, reports, phase: TermPhase::Collecting });
         let targets = self.targets(me);
         match p.rule {

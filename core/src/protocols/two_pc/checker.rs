@@ -10,7 +10,7 @@ use super::{ledgers, PState, TcState, TwoPc, TwoPcMsg, TwoPcObs, TwoPcRecord, TC
 use crate::check::{Checker, Found, InvariantInfo, Liveness};
 use crate::protocol::{Effect, Message, NodeId};
 use crate::sim::World;
-use std::collections::{BTreeMap, BTreeSet};
+use crate::vecmap::{VecMap, VecSet};
 
 /// Checks AC-Agreement, AC-Irrevocability, AC-Validity, AC-Coordinator, WAL-1/2/3 and APP-Conservation; evaluates
 /// AC-NonTriviality and AC-Termination.
@@ -22,14 +22,14 @@ pub struct TwoPcChecker {
     /// The TC has logged BEGIN in its current life and not decided yet.
     tc_wait: bool,
     /// YES votes delivered to the TC in its current life.
-    tc_yes: BTreeSet<NodeId>,
+    tc_yes: VecSet<NodeId>,
     app_dirty: bool,
     /// (invariant, node) pairs already reported.
-    reported: BTreeSet<(&'static str, NodeId)>,
+    reported: VecSet<(&'static str, NodeId)>,
     crashes: u64,
     no_vote: bool,
     /// (src, dst, type) → (sent, delivered), to tell a run without losses.
-    traffic: BTreeMap<(NodeId, NodeId, &'static str), (u64, u64)>,
+    traffic: VecMap<(NodeId, NodeId, &'static str), (u64, u64)>,
     /// Each node's state after the last event (kept for the report while it is down).
     last_state: Vec<&'static str>,
 }
@@ -85,12 +85,12 @@ impl Checker<TwoPc> for TwoPcChecker {
             parts: common::participants(w.cluster()),
             ids: w.cluster().ids.clone(),
             tc_wait: false,
-            tc_yes: BTreeSet::new(),
+            tc_yes: VecSet::new(),
             app_dirty: false,
-            reported: BTreeSet::new(),
+            reported: VecSet::new(),
             crashes: 0,
             no_vote: false,
-            traffic: BTreeMap::new(),
+            traffic: VecMap::new(),
             last_state: (0..w.n()).map(|i| if i == TC { "IDLE" } else { "INIT" }).collect(),
         }
     }

@@ -17,8 +17,8 @@ use crate::rng::Rng;
 use crate::scenario::read::{as_i64, as_str, err, kind_of};
 use crate::scenario::{Action, ParamReader, Scenario, ScenarioError};
 use crate::time::Time;
+use crate::vecmap::{VecMap, VecSet};
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// Initial balances of the bank-transfer example (protocols.md §2.1).
 pub const DEFAULT_BALANCES: [(&str, i64); 2] = [("Alice", 50_000), ("Bob", 20_000)];
@@ -89,7 +89,7 @@ pub fn parse_op(op: &str) -> Option<Posting> {
 #[derive(Clone, Debug)]
 pub struct AppParams {
     /// Initial balance of every account mentioned (accounts not listed start at 0).
-    pub balances: BTreeMap<String, i64>,
+    pub balances: VecMap<String, i64>,
     /// True when `balances` was given explicitly (then every listed account is reported).
     pub explicit_balances: bool,
     /// Per node: the participant is willing to vote YES (`votes`).
@@ -99,7 +99,7 @@ pub struct AppParams {
 impl AppParams {
     /// Reads `balances` and `votes`.
     pub fn read(r: &mut ParamReader<'_>) -> Result<Self, ScenarioError> {
-        let mut balances = crate::collect::map(DEFAULT_BALANCES.iter().map(|(a, b)| (a.to_string(), *b)));
+        let mut balances = DEFAULT_BALANCES.iter().map(|(a, b)| (a.to_string(), *b)).collect::<VecMap<_, _>>();
         let path = r.path("balances");
         let explicit_balances = match r.raw("balances") {
             None => false,
@@ -141,7 +141,7 @@ pub fn participants(c: &Cluster) -> Vec<NodeId> {
 /// The operations of a transaction, one per participant in ascending id order: the submitted ones, and for the
 /// others the bank-transfer defaults (Alice@K debit 1000 and Bob@S credit 1000, when both K and S exist) or a
 /// generic update.
-pub fn ops_for(given: Option<&BTreeMap<NodeId, String>>, c: &Cluster) -> Vec<(NodeId, String)> {
+pub fn ops_for(given: Option<&VecMap<NodeId, String>>, c: &Cluster) -> Vec<(NodeId, String)> {
     let bank = c.index("K").is_some_and(|k| k != 0) && c.index("S").is_some_and(|s| s != 0);
     participants(c)
         .into_iter()
@@ -220,12 +220,12 @@ pub struct DecisionBook {
     /// `dec(x)` per node, with the time of each decision.
     pub taken: Vec<Vec<(Decision, Time)>>,
     /// Participants that have sent `VOTE{YES}` at least once.
-    pub yes_sent: BTreeSet<NodeId>,
-    committers: BTreeSet<NodeId>,
-    aborters: BTreeSet<NodeId>,
+    pub yes_sent: VecSet<NodeId>,
+    committers: VecSet<NodeId>,
+    aborters: VecSet<NodeId>,
     agreement_reported: bool,
     validity_reported: bool,
-    irrevocability_reported: BTreeSet<NodeId>,
+    irrevocability_reported: VecSet<NodeId>,
 }
 
 /// What a new decision broke.
@@ -271,7 +271,7 @@ impl DecisionBook {
         };
         if !self.agreement_reported && !self.committers.is_empty() && !self.aborters.is_empty() {
             self.agreement_reported = true;
-            let list = |s: &BTreeSet<NodeId>| s.iter().map(|&i| ids[i].as_str()).collect::<Vec<_>>().join(", ");
+            let list = |s: &VecSet<NodeId>| s.iter().map(|&i| ids[i].as_str()).collect::<Vec<_>>().join(", ");
             out.push(Broken {
                 id: "AC-Agreement",
                 node,
@@ -311,21 +311,24 @@ pub struct Ledger<'a> {
 
 /// Accounts the report shows: every account given in `balances` when it was given, otherwise the accounts named by
 /// the transaction's operations or touched by a posting.
-pub fn accounts(app: &AppParams, ops: &[(NodeId, String)], ledgers: &[Ledger<'_>]) -> BTreeSet<String> {
-    let mut a = if app.explicit_balances { crate::collect::set(app.balances.keys().cloned()) } else { BTreeSet::new() };
+pub fn accounts(app: &AppParams, ops: &[(NodeId, String)], ledgers: &[Ledger<'_>]) -> VecSet<String> {
+    let mut a = if app.explicit_balances { app.balances.keys().cloned().collect() } else { VecSet::new() };
     a.extend(ops.iter().filter_map(|(_, op)| parse_op(op)).map(|p| p.account));
     a.extend(ledgers.iter().flat_map(|l| l.applied.iter().map(|p| p.account.clone())));
     a
 }
 
 /// Current balance of every account shown.
-pub fn balances(app: &AppParams, ops: &[(NodeId, String)], ledgers: &[Ledger<'_>]) -> BTreeMap<String, i64> {
-    crate::collect::map(accounts(app, ops, ledgers).into_iter().map(|acct| {
-        let moved: i64 =
-            ledgers.iter().flat_map(|l| l.applied.iter()).filter(|p| p.account == acct).map(|p| p.delta).sum();
-        let b = app.initial(&acct) + moved;
-        (acct, b)
-    }))
+pub fn balances(app: &AppParams, ops: &[(NodeId, String)], ledgers: &[Ledger<'_>]) -> VecMap<String, i64> {
+    accounts(app, ops, ledgers)
+        .into_iter()
+        .map(|acct| {
+            let moved: i64 =
+                ledgers.iter().flat_map(|l| l.applied.iter()).filter(|p| p.account == acct).map(|p| p.delta).sum();
+            let b = app.initial(&acct) + moved;
+            (acct, b)
+        })
+        .collect()
 }
 
 /// The report's `app` object: the balances.

@@ -34,10 +34,10 @@ use crate::rng::Rng;
 use crate::scenario::{read::err, Action, ParamReader, Scenario, ScenarioError};
 use crate::sim::World;
 use crate::time::Time;
+use crate::vecmap::{VecMap, VecSet};
 use crate::view::{fields, Field, ProtoView};
 use common::{AppParams, Decision, Ledger, Posting};
 use serde_json::{json, Map, Value};
-use std::collections::{BTreeMap, BTreeSet};
 
 /// The coordinator's node index (the first node of the scenario).
 pub const TC: NodeId = 0;
@@ -355,7 +355,7 @@ pub struct Submit {
     /// Transaction id.
     pub txid: String,
     /// Operations per participant, if given.
-    pub ops: Option<BTreeMap<NodeId, String>>,
+    pub ops: Option<VecMap<NodeId, String>>,
 }
 
 /// Coordinator states (protocols.md §2.2).
@@ -390,9 +390,9 @@ pub struct Coordinator {
     /// Transaction id.
     pub txid: Option<String>,
     /// Participants that voted YES.
-    pub yes: BTreeSet<NodeId>,
+    pub yes: VecSet<NodeId>,
     /// Participants that acknowledged the decision.
-    pub acks: BTreeSet<NodeId>,
+    pub acks: VecSet<NodeId>,
 }
 
 /// A participant's volatile state.
@@ -775,7 +775,7 @@ impl Protocol for TwoPc {
     fn boot(cx: &mut Ctx<'_, Self>, p: &TwoPcParams, d: &TwoPcDurable, recovering: bool) -> TwoPc {
         if cx.me() == TC {
             let mut c =
-                Coordinator { state: TcState::Idle, txid: d.txid.clone(), yes: BTreeSet::new(), acks: BTreeSet::new() };
+                Coordinator { state: TcState::Idle, txid: d.txid.clone(), yes: VecSet::new(), acks: VecSet::new() };
             if recovering && d.begun {
                 if d.ended {
                     // END: nothing left to do. (Without a logged decision the buggy TC presumes abort.)
@@ -866,7 +866,7 @@ impl Protocol for TwoPc {
                 };
                 v.role = role;
                 v.class = class;
-                let names = |s: &BTreeSet<NodeId>, ids: &[NodeId]| {
+                let names = |s: &VecSet<NodeId>, ids: &[NodeId]| {
                     let v: Vec<&str> = ids.iter().filter(|q| s.contains(q)).map(|&q| p.ids[q].as_str()).collect();
                     if v.is_empty() {
                         "none".to_string()

@@ -25,8 +25,28 @@ pub struct VecMap<K, V> {
     entries: Vec<(K, V)>,
 }
 
-/// An iterator over a map's pairs in key order.
-pub type Iter<'a, K, V> = std::iter::Map<std::slice::Iter<'a, (K, V)>, fn(&'a (K, V)) -> (&'a K, &'a V)>;
+/// An iterator over a map's pairs in key order. (A named type rather than a `map` over a function pointer, which
+/// the size-optimised web build would call indirectly for every pair.)
+#[derive(Clone)]
+pub struct Iter<'a, K, V>(std::slice::Iter<'a, (K, V)>);
+
+impl<'a, K, V> Iterator for Iter<'a, K, V> {
+    type Item = (&'a K, &'a V);
+    fn next(&mut self) -> Option<Self::Item> {
+        self.0.next().map(pair_ref)
+    }
+    fn size_hint(&self) -> (usize, Option<usize>) {
+        self.0.size_hint()
+    }
+}
+
+impl<K, V> DoubleEndedIterator for Iter<'_, K, V> {
+    fn next_back(&mut self) -> Option<Self::Item> {
+        self.0.next_back().map(pair_ref)
+    }
+}
+
+impl<K, V> ExactSizeIterator for Iter<'_, K, V> {}
 
 fn pair_ref<K, V>(e: &(K, V)) -> (&K, &V) {
     (&e.0, &e.1)
@@ -56,7 +76,7 @@ impl<K, V> VecMap<K, V> {
 
     /// The pairs in key order.
     pub fn iter(&self) -> Iter<'_, K, V> {
-        self.entries.iter().map(pair_ref as fn(&(K, V)) -> (&K, &V))
+        Iter(self.entries.iter())
     }
 
     /// The pairs in key order, values mutable.
@@ -185,7 +205,7 @@ impl<K: Ord, V> VecMap<K, V> {
             Bound::Excluded(b) => self.entries.partition_point(|e| e.0.borrow() < b),
             Bound::Unbounded => self.entries.len(),
         };
-        self.entries[start..end.max(start)].iter().map(pair_ref as fn(&(K, V)) -> (&K, &V))
+        Iter(self.entries[start..end.max(start)].iter())
     }
 }
 

@@ -6,7 +6,7 @@
 //! distinct times pending (latencies and timeouts are short), so the ordered map of times stays tiny. Emptied
 //! buckets are recycled to keep their lanes' allocations.
 
-use std::collections::{BTreeMap, VecDeque};
+use std::collections::{btree_map, vec_deque, BTreeMap, VecDeque};
 
 use crate::time::Time;
 
@@ -74,13 +74,8 @@ impl Calendar {
         Some(((time, class as u8, seq), slot))
     }
 
-    fn iter(&self) -> impl Iterator<Item = (Key, u32)> + '_ {
-        self.times.iter().flat_map(|(&time, b)| {
-            b.lanes
-                .iter()
-                .enumerate()
-                .flat_map(move |(c, lane)| lane.iter().map(move |&(s, x)| ((time, c as u8, s), x)))
-        })
+    fn iter(&self) -> CalIter<'_> {
+        CalIter { times: self.times.iter(), time: 0, bucket: None, class: 0, lane: Default::default() }
     }
 
     /// Removes the entries whose slot `remove` selects; returns their slots in queue order.
@@ -107,6 +102,61 @@ impl Calendar {
             }
         });
         gone
+    }
+}
+
+/// The calendar's entries in queue order. A named iterator whose `next` is never inlined: the nested loops over
+/// times, classes and lanes are compiled once, not into every loop over the queue of every protocol.
+struct CalIter<'a> {
+    times: btree_map::Iter<'a, Time, Bucket>,
+    time: Time,
+    bucket: Option<&'a Bucket>,
+    class: usize,
+    lane: vec_deque::Iter<'a, (u64, u32)>,
+}
+
+impl Iterator for CalIter<'_> {
+    type Item = (Key, u32);
+
+    #[inline(never)]
+    fn next(&mut self) -> Option<(Key, u32)> {
+        loop {
+            if let Some(&(seq, slot)) = self.lane.next() {
+                return Some(((self.time, self.class as u8, seq), slot));
+            }
+            match self.bucket {
+                Some(b) if self.class + 1 < CLASSES => {
+                    self.class += 1;
+                    self.lane = b.lanes[self.class].iter();
+                }
+                _ => {
+                    let (&time, b) = self.times.next()?;
+                    self.time = time;
+                    self.bucket = Some(b);
+                    self.class = 0;
+                    self.lane = b.lanes[0].iter();
+                }
+            }
+        }
+    }
+}
+
+/// Pending events with their keys, in queue order (see [`CalIter`]).
+pub(crate) struct QueueIter<'a, T> {
+    cal: CalIter<'a>,
+    slab: &'a [Option<T>],
+}
+
+impl<'a, T> Iterator for QueueIter<'a, T> {
+    type Item = (Key, &'a T);
+
+    fn next(&mut self) -> Option<(Key, &'a T)> {
+        loop {
+            let (key, slot) = self.cal.next()?;
+            if let Some(x) = self.slab[slot as usize].as_ref() {
+                return Some((key, x));
+            }
+        }
     }
 }
 
@@ -161,8 +211,8 @@ impl<T> Queue<T> {
     }
 
     /// Every pending event with its `(time, class, seq)` key, in order.
-    pub fn iter_keyed(&self) -> impl Iterator<Item = (Key, &T)> {
-        self.cal.iter().filter_map(|(k, slot)| self.slab[slot as usize].as_ref().map(|x| (k, x)))
+    pub fn iter_keyed(&self) -> QueueIter<'_, T> {
+        QueueIter { cal: self.cal.iter(), slab: &self.slab }
     }
 
     /// Every pending event, in order.
@@ -202,7 +252,20 @@ mod tests {
         q.push(5, 2, 9, "first");
         q.push(10, 0, 7, "action");
         assert_eq!(q.peek(), Some((5, 2, 9)));
+        let keyed: Vec<_> = q.iter_keyed().map(|(k, x)| (k, *x)).collect();
+        assert_eq!(
+            keyed,
+            vec![
+                ((5, 2, 9), "first"),
+                ((10, 0, 7), "action"),
+                ((10, 1, 3), "early delivery"),
+                ((10, 1, 5), "late delivery"),
+                ((10, 2, 0), "timer"),
+            ],
+            "iteration visits every time, class and lane in pop order"
+        );
         assert_eq!(drain(&mut q), vec!["first", "action", "early delivery", "late delivery", "timer"]);
+        assert_eq!(q.iter_keyed().count(), 0);
         assert_eq!(q.peek(), None);
         assert_eq!(q.cal.spare.len(), 2, "emptied buckets are kept for reuse");
         q.push(1, 1, 1, "again");

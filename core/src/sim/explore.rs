@@ -252,7 +252,7 @@ impl<P: Protocol> Simulation<P> {
         feed_debug(&mut h, &self.hooks_fired);
         feed_debug(&mut h, &self.clients);
         feed_debug(&mut h, &self.checker);
-        for v in &self.first {
+        for v in &self.rec.first {
             h.write(v.invariant.as_bytes());
         }
         h.finish()
@@ -388,7 +388,7 @@ mod tests {
         assert_ne!(a.state_digest(), d.state_digest(), "a pending delivery moved");
         let mut e = a.clone();
         e.next_msg += 7;
-        e.events += 3;
+        e.rec.events += 3;
         assert_eq!(a.state_digest(), e.state_digest(), "message ids and event counts are not state");
     }
 }

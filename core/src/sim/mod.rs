@@ -13,6 +13,7 @@ mod chunked;
 mod explore;
 mod network;
 mod queue;
+mod record;
 #[cfg(test)]
 mod tests;
 mod timers;
@@ -30,10 +31,11 @@ use crate::scenario::{
     describe_action, Action, CrashOn, FaultRule, HookEffect, HookPhase, NetParams, Scenario, ScenarioError, Scheduled,
 };
 use crate::time::{NodeClock, Time, VClock};
-use crate::trace::{hash_event, DropReason, TraceEvent, TraceKind};
+use crate::trace::{DropReason, TraceEvent, TraceKind};
 use crate::view::{MessageView, NetworkView, NodeView, ProtoView, Snapshot, TimerView};
 use network::{Fate, Network};
 use queue::Queue;
+use record::{Recorder, Stamp};
 use serde_json::{json, Map, Value};
 use std::hash::{Hash, Hasher};
 use std::sync::Arc;
@@ -48,8 +50,6 @@ const DEFERRED_TIMER: u64 = u64::MAX;
 /// MB) instead of exhausting memory. Normal runs stay far below it (the stress preset keeps about 450 in flight).
 pub const MAX_IN_FLIGHT: usize = 100_000;
 
-/// Most distinct violations kept per run (the first of each invariant is always kept).
-const MAX_VIOLATIONS: usize = 256;
 /// Most timeline entries kept in a report.
 const MAX_TIMELINE: usize = 100_000;
 
@@ -269,13 +269,7 @@ pub struct Simulation<P: Protocol> {
     hooks_fired: Vec<bool>,
     next_msg: u64,
     checker: P::Checker,
-    first: Vec<Violation>,
-    violations: Vec<Violation>,
-    hasher: TraceHasher,
-    trace_len: u64,
-    recording: bool,
-    trace: Vec<TraceEvent>,
-    events: u64,
+    rec: Recorder,
     #[cfg(feature = "report")]
     timeline: ChunkedLog<TimelineEntry<P::Obs>>,
     #[cfg(not(feature = "report"))]
@@ -286,8 +280,6 @@ pub struct Simulation<P: Protocol> {
     /// Replies to clients made by the handler being applied (reused buffer).
     told: Vec<(usize, String, Value)>,
     found: Found,
-    /// An event is being processed (its trace records belong to event `events + 1`).
-    in_event: bool,
 }
 
 impl<P: Protocol> Simulation<P> {
@@ -353,40 +345,33 @@ impl<P: Protocol> Simulation<P> {
             hooks_fired,
             next_msg: 1,
             checker,
-            first: Vec::new(),
-            violations: Vec::new(),
-            hasher: TraceHasher::default(),
-            trace_len: 0,
-            recording: false,
-            trace: Vec::new(),
-            events: 0,
+            rec: Recorder::default(),
             timeline: Default::default(),
             effects: Vec::new(),
             clients: ClientMemory::new(),
             told: Vec::new(),
             found: Found::default(),
-            in_event: false,
         };
         // The boot at t = 0 is always recorded (a few records), so that whoever turns recording on before the
         // first step still sees the messages and timers the nodes started with.
-        sim.recording = true;
+        sim.rec.recording = true;
         let order = sim.shared.cluster.ascending.clone();
         for i in order {
             sim.handle(i, Input::Boot(false));
         }
         sim.flush_found();
-        sim.recording = false;
+        sim.rec.recording = false;
         Ok(sim)
     }
 
     /// Turns full trace recording on or off (the trace hash is always kept).
     pub fn set_recording(&mut self, on: bool) {
-        self.recording = on;
+        self.rec.recording = on;
     }
 
     /// Takes the trace recorded so far.
     pub fn take_trace(&mut self) -> Vec<TraceEvent> {
-        std::mem::take(&mut self.trace)
+        std::mem::take(&mut self.rec.trace)
     }
 
     /// Current true time.
@@ -396,12 +381,12 @@ impl<P: Protocol> Simulation<P> {
 
     /// Events processed so far.
     pub fn events(&self) -> u64 {
-        self.events
+        self.rec.events
     }
 
     /// The trace hash so far.
     pub fn trace_hash(&self) -> u64 {
-        self.hasher.finish()
+        self.rec.hash()
     }
 
     /// The shared configuration.
@@ -411,12 +396,12 @@ impl<P: Protocol> Simulation<P> {
 
     /// First violation of each invariant, in the order found.
     pub fn first_violations(&self) -> &[Violation] {
-        &self.first
+        &self.rec.first
     }
 
     /// Distinct violations found so far (capped).
     pub fn violations(&self) -> &[Violation] {
-        &self.violations
+        &self.rec.violations
     }
 
     /// Read-only view of the world.
@@ -488,12 +473,12 @@ impl<P: Protocol> Simulation<P> {
                 self.mid = false;
             }
             self.now = self.now.max(ev.time);
-            self.in_event = true;
+            self.rec.in_event = true;
             let counted = self.process(ev);
-            self.in_event = false;
+            self.rec.in_event = false;
             if counted {
                 self.mid = true;
-                self.events += 1;
+                self.rec.events += 1;
                 let w = World { shared: &self.shared, nodes: &self.nodes, now: self.now };
                 self.found.at = self.now;
                 self.checker.after_event(&w, &mut self.found);
@@ -536,21 +521,16 @@ impl<P: Protocol> Simulation<P> {
         t
     }
 
+    /// A node's clocks now, for its trace records.
+    fn stamp(&self, n: NodeId) -> Stamp {
+        let s = &self.nodes[n];
+        (s.lamport, s.vclock, s.clock.pc(self.now))
+    }
+
     /// Records an event in the hash and, when recording, in the trace.
     fn emit(&mut self, node: Option<NodeId>, kind: TraceKind, payload: u64) {
-        hash_event(&mut self.hasher, self.now, node, &kind, payload);
-        if self.recording {
-            let (lamport, vclock, wall) = match node {
-                Some(n) => {
-                    let s = &self.nodes[n];
-                    (s.lamport, s.vclock, s.clock.pc(self.now))
-                }
-                None => (0, VClock::default(), 0),
-            };
-            let ev = self.events + u64::from(self.in_event);
-            self.trace.push(TraceEvent { i: self.trace_len, ev, t: self.now, node, kind, lamport, vclock, wall });
-        }
-        self.trace_len += 1;
+        let stamp = if self.rec.recording { node.map(|n| self.stamp(n)) } else { None };
+        self.rec.emit(self.now, node, stamp, kind, payload);
     }
 
     fn timeline_push(&mut self, node: Option<NodeId>, kind: &'static str, extra: Map<String, Value>) {
@@ -563,21 +543,9 @@ impl<P: Protocol> Simulation<P> {
         if self.found.list.is_empty() {
             return;
         }
-        let list = std::mem::take(&mut self.found.list);
-        for v in list {
-            let known = self.violations.iter().any(|x| x.invariant == v.invariant && x.detail == v.detail);
-            if known {
-                continue;
-            }
-            if !self.first.iter().any(|x| x.invariant == v.invariant) {
-                self.first.push(v.clone());
-            } else if self.violations.len() >= MAX_VIOLATIONS {
-                continue;
-            }
-            let detail = v.detail.clone();
-            self.emit(v.node, TraceKind::Violation { invariant: v.invariant, detail }, 0);
-            self.violations.push(v);
-        }
+        let stamps: Vec<Stamp> =
+            if self.rec.recording { (0..self.nodes.len()).map(|n| self.stamp(n)).collect() } else { Vec::new() };
+        self.rec.flush(self.now, &mut self.found, &stamps);
     }
 
     /// Applies one event. Returns false when it was only deferred (a paused receiver) or stale (a cancelled
@@ -595,7 +563,7 @@ impl<P: Protocol> Simulation<P> {
     }
 
     fn ignored(&mut self, node: Option<NodeId>, what: String) {
-        self.emit(node, TraceKind::Ignored { what: if self.recording { what } else { String::new() } }, 0);
+        self.emit(node, TraceKind::Ignored { what: if self.rec.recording { what } else { String::new() } }, 0);
     }
 
     fn action(&mut self, a: Action) -> bool {
@@ -669,7 +637,7 @@ impl<P: Protocol> Simulation<P> {
                     self.nodes[node].deferred.push(EvKind::Action(Box::new(other)));
                     return false;
                 } else {
-                    let what = if self.recording { describe_action(&other, ids) } else { String::new() };
+                    let what = if self.rec.recording { describe_action(&other, ids) } else { String::new() };
                     self.handle(node, Input::Action(pa, what));
                 }
             }
@@ -756,7 +724,7 @@ impl<P: Protocol> Simulation<P> {
                 self.emit(None, TraceKind::Drop { id, from, to: n, msg, reason: DropReason::DstDown, sent_at }, 0);
             }
         }
-        let hook = hook.map(|h| if self.recording { describe_hook(&self.shared.hooks[h]) } else { String::new() });
+        let hook = hook.map(|h| if self.rec.recording { describe_hook(&self.shared.hooks[h]) } else { String::new() });
         self.emit(Some(n), TraceKind::Crash { hook }, 0);
         self.timeline_push(Some(n), "crash", Map::new());
         let w = World { shared: &self.shared, nodes: &self.nodes, now: self.now };
@@ -867,7 +835,7 @@ impl<P: Protocol> Simulation<P> {
                 None
             }
             Input::Timer(t) => {
-                let name = if self.recording { t.name() } else { String::new() };
+                let name = if self.rec.recording { t.name() } else { String::new() };
                 let d = digest(&t);
                 if let Some(p) = slot.proto.as_mut() {
                     p.on_timer(&mut cx, &shared.params, t);
@@ -952,7 +920,7 @@ impl<P: Protocol> Simulation<P> {
             match e {
                 Effect::Persist(r) => {
                     P::apply(&mut self.nodes[node].durable, &r);
-                    let record = if self.recording { r.describe() } else { String::new() };
+                    let record = if self.rec.recording { r.describe() } else { String::new() };
                     self.emit(Some(node), TraceKind::Persist { record }, digest(&r));
                 }
                 Effect::Send { to, msg } => self.send(node, to, msg),
@@ -968,7 +936,7 @@ impl<P: Protocol> Simulation<P> {
                 }
                 Effect::Observe(o) => {
                     let kind = o.timeline_kind();
-                    let what = if self.recording { o.describe() } else { String::new() };
+                    let what = if self.rec.recording { o.describe() } else { String::new() };
                     self.emit(Some(node), TraceKind::Observe { what, timeline: kind }, digest(&o));
                     if kind.is_some() && self.timeline.len() < MAX_TIMELINE {
                         self.timeline.push(TimelineEntry {
@@ -997,8 +965,8 @@ impl<P: Protocol> Simulation<P> {
         s.vclock.tick(src);
         let (lamport, vclock, sent_wall) = (s.lamport, s.vclock, s.clock.pc(self.now));
         let kind = msg.kind();
-        let label = if self.recording { msg.label() } else { String::new() };
-        let shared_label = self.recording.then(|| Arc::<str>::from(label.as_str()));
+        let label = if self.rec.recording { msg.label() } else { String::new() };
+        let shared_label = self.rec.recording.then(|| Arc::<str>::from(label.as_str()));
         let d = digest(&msg);
         let fate = if self.queue.len() >= MAX_IN_FLIGHT {
             Fate::Dropped(DropReason::Overflow)
@@ -1062,6 +1030,7 @@ impl<P: Protocol> Simulation<P> {
         let s = &self.shared.scenario;
         let id_or_null = |n: Option<NodeId>| n.map_or(Value::Null, |n| json!(ids[n]));
         let violations: Vec<Value> = self
+            .rec
             .first
             .iter()
             .map(|v| json!({"invariant": v.invariant, "at": v.at, "node": id_or_null(v.node), "detail": v.detail}))
@@ -1090,7 +1059,7 @@ impl<P: Protocol> Simulation<P> {
             .collect();
         let frame = ReportFrame {
             scenario: s,
-            events: self.events,
+            events: self.rec.events,
             trace_hash: self.trace_hash(),
             truncated: self.timeline.len() >= MAX_TIMELINE,
         };

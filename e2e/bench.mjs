@@ -13,7 +13,8 @@ import { fileURLToPath } from 'node:url';
 import { startServer } from './server.mjs';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
-const dist = path.join(here, '..', 'dist');
+// NETSPLIT_DIST points it at another build (to compare two builds in turn on one machine).
+const dist = process.env.NETSPLIT_DIST ? path.resolve(process.env.NETSPLIT_DIST) : path.join(here, '..', 'dist');
 const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-dev-shm-usage', '--disable-quic', '--no-first-run',
   '--disable-background-networking', '--disable-component-update', '--disable-sync'];
 

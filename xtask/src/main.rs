@@ -289,11 +289,47 @@ fn trunk_release(extra: &[String]) -> Result<String, String> {
     if !run(cmd("cargo").arg("fetch")) {
         return Err("cargo fetch failed".into());
     }
-    if run(cmd("trunk").args(["build", "--release"]).args(extra)) {
-        Ok(String::new())
+    let mut c = cmd("trunk");
+    c.args(["build", "--release"]).args(extra);
+    let how = match size_std_env() {
+        Ok(vars) => {
+            c.envs(vars);
+            "(std rebuilt for size, panics abort at once)".to_string()
+        }
+        Err(why) => format!("(prebuilt std: {why})"),
+    };
+    if run(&mut c) {
+        Ok(how)
     } else {
-        Err("trunk build --release failed".into())
+        Err(format!("trunk build --release failed {how}"))
     }
+}
+
+/// The rustc whose unstable size options [`size_std_env`] relies on.
+const SIZE_STD_RUSTC: &str = "rustc 1.95.";
+
+/// Environment for a release build that compiles the standard library together with the app (`-Zbuild-std`), so
+/// that LTO and `opt-level = "z"` reach into it, and with `-Cpanic=immediate-abort`, which drops the panic
+/// machinery (messages, locations and the formatting they pull in). Together about 38 KB of gzipped wasm
+/// (BENCHMARKS.md). Both options are unstable. rustc 1.95, the one toolchain these machines have, accepts them
+/// under `RUSTC_BOOTSTRAP=1`, and they were checked on exactly that version, so another version, or a toolchain
+/// without its `rust-src` component, keeps the prebuilt std and the build says why. Debug builds (`serve`, the
+/// wasm tests) never use this, so their panics still print a message.
+fn size_std_env() -> Result<[(&'static str, &'static str); 3], String> {
+    let version = version_of("rustc", "--version").ok_or("rustc --version failed")?;
+    if !version.starts_with(SIZE_STD_RUSTC) {
+        return Err(format!("{version} is not the {SIZE_STD_RUSTC}x these options were checked on"));
+    }
+    let out = cmd("rustc").args(["--print", "sysroot"]).output().map_err(|e| format!("rustc --print sysroot: {e}"))?;
+    let sysroot = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    if !sysroot.join("lib/rustlib/src/rust/library/std/src/lib.rs").is_file() {
+        return Err("the toolchain has no rust-src component".into());
+    }
+    Ok([
+        ("RUSTC_BOOTSTRAP", "1"),
+        ("CARGO_UNSTABLE_BUILD_STD", "std,panic_abort"),
+        ("CARGO_TARGET_WASM32_UNKNOWN_UNKNOWN_RUSTFLAGS", "-Zunstable-options -Cpanic=immediate-abort"),
+    ])
 }
 
 fn dist(rest: &[String]) -> i32 {

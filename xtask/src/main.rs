@@ -9,7 +9,7 @@ use std::ffi::OsString;
 use std::fs;
 use std::path::{Path, PathBuf};
 use std::process::{exit, Command, Stdio};
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 /// The trunk version the project is built with (newest that builds on rustc 1.95).
 const TRUNK_VERSION: &str = "0.21.14";
@@ -198,6 +198,21 @@ fn setup(needs: Needs) {
             Err("`rustup target add wasm32-unknown-unknown` failed".into())
         }
     }));
+    // Optional: without rust-src the release build keeps the prebuilt std (see `size_std_env`), so set-up goes on.
+    step("rustup component rust-src", || {
+        if rust_src_present() {
+            return Ok("present".into());
+        }
+        let mut c = Command::new("rustup");
+        c.args(["component", "add", "rust-src"]);
+        match run_for(&mut c, Duration::from_secs(300)) {
+            Ok(()) if rust_src_present() => Ok("installed".into()),
+            Ok(()) => {
+                Ok("not installed (rustup succeeded but left no sources): release builds use the prebuilt std".into())
+            }
+            Err(why) => Ok(format!("not installed ({why}): release builds use the prebuilt std")),
+        }
+    });
     must(step("wasm-bindgen-cli", || {
         let want = locked_wasm_bindgen()?;
         let have = version_of("wasm-bindgen", "--version");
@@ -305,6 +320,33 @@ fn trunk_release(extra: &[String]) -> Result<String, String> {
     }
 }
 
+/// True when the active toolchain has the standard library's sources (the `rust-src` component).
+fn rust_src_present() -> bool {
+    let Ok(out) = cmd("rustc").args(["--print", "sysroot"]).output() else { return false };
+    let sysroot = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
+    sysroot.join("lib/rustlib/src/rust/library/std/src/lib.rs").is_file()
+}
+
+/// Runs a command with inherited output, killing it when it outlasts `limit` (a download that stalls must not
+/// stall the set-up).
+fn run_for(c: &mut Command, limit: Duration) -> Result<(), String> {
+    let mut child = c.spawn().map_err(|e| format!("could not start {:?}: {e}", c.get_program()))?;
+    let start = Instant::now();
+    loop {
+        match child.try_wait() {
+            Ok(Some(status)) if status.success() => return Ok(()),
+            Ok(Some(status)) => return Err(format!("exited with {status}")),
+            Ok(None) if start.elapsed() > limit => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(format!("still running after {} s, stopped", limit.as_secs()));
+            }
+            Ok(None) => std::thread::sleep(Duration::from_millis(200)),
+            Err(e) => return Err(e.to_string()),
+        }
+    }
+}
+
 /// The rustc whose unstable size options [`size_std_env`] relies on.
 const SIZE_STD_RUSTC: &str = "rustc 1.95.";
 
@@ -320,9 +362,7 @@ fn size_std_env() -> Result<[(&'static str, &'static str); 3], String> {
     if !version.starts_with(SIZE_STD_RUSTC) {
         return Err(format!("{version} is not the {SIZE_STD_RUSTC}x these options were checked on"));
     }
-    let out = cmd("rustc").args(["--print", "sysroot"]).output().map_err(|e| format!("rustc --print sysroot: {e}"))?;
-    let sysroot = PathBuf::from(String::from_utf8_lossy(&out.stdout).trim());
-    if !sysroot.join("lib/rustlib/src/rust/library/std/src/lib.rs").is_file() {
+    if !rust_src_present() {
         return Err("the toolchain has no rust-src component".into());
     }
     Ok([

@@ -240,9 +240,8 @@ impl<P: Protocol> Simulation<P> {
             }
             h.write_u8(0xFE);
         }
-        let mut pending: Vec<(Key, &EvKind<P>)> = self.queue.iter_keyed().collect();
-        crate::sort::sort_by_key(&mut pending, |(k, _)| *k);
-        for (k, e) in pending {
+        // The queue iterates in key order already.
+        for (k, e) in self.queue.iter_keyed() {
             h.write_u64(k.0);
             h.write_u8(k.1);
             self.feed_event(&mut h, e, Some(k.2));

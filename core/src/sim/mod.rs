@@ -567,28 +567,17 @@ impl<P: Protocol> Simulation<P> {
     }
 
     fn action(&mut self, a: Action) -> bool {
+        let a = match network_action(&mut self.net, &mut self.rec, self.now, &self.shared.cluster.ids, a) {
+            Ok(entry) => {
+                if let Some((kind, extra)) = entry {
+                    self.timeline_push(None, kind, extra);
+                }
+                return true;
+            }
+            Err(a) => a,
+        };
         let ids = &self.shared.cluster.ids;
         match a {
-            Action::Partition(groups) => {
-                self.net.partition(&groups);
-                let extra = json!({ "groups": groups.iter().map(|g| g.iter().map(|n| ids[*n].clone()).collect::<Vec<_>>()).collect::<Vec<_>>() });
-                let Value::Object(extra) = extra else { unreachable!("json! object") };
-                self.emit(None, TraceKind::Partition { groups }, 0);
-                self.timeline_push(None, "partition", extra);
-            }
-            Action::Heal => {
-                self.net.heal();
-                self.emit(None, TraceKind::Heal, 0);
-                self.timeline_push(None, "heal", Map::new());
-            }
-            Action::Cut { src, dst } => {
-                self.net.set_cut(src, dst, true);
-                self.emit(None, TraceKind::Cut { src, dst }, 0);
-            }
-            Action::Restore { src, dst } => {
-                self.net.set_cut(src, dst, false);
-                self.emit(None, TraceKind::Restore { src, dst }, 0);
-            }
             Action::Crash(n) => self.crash(n, None),
             Action::Recover(n) => self.recover(n),
             Action::Pause { node, until } => {
@@ -614,13 +603,6 @@ impl<P: Protocol> Simulation<P> {
                 self.nodes[node].clock.set(self.now, offset, drift);
                 self.reschedule_timers(node);
                 self.emit(Some(node), TraceKind::SetClock { offset, drift }, 0);
-            }
-            Action::SetNetwork(c) => {
-                self.net.change(&c);
-                let p = &self.net.params;
-                let what =
-                    format!("latency {} jitter {} loss {} duplicate {}", p.latency, p.jitter, p.loss, p.duplicate);
-                self.emit(None, TraceKind::SetNetwork { what }, 0);
             }
             Action::DropMessage(id) => self.drop_in_flight(id),
             other => {
@@ -1142,6 +1124,55 @@ impl<P: Protocol> Simulation<P> {
             _ => None,
         })
     }
+}
+
+/// Applies a network action (partition, heal, cut, restore, network change). These need nothing of the protocol, so
+/// they are compiled once rather than in every protocol's kernel. Returns the report timeline's entry, if the action
+/// has one, or the action itself when it is not a network action.
+#[inline(never)]
+#[allow(clippy::type_complexity)]
+fn network_action(
+    net: &mut Network,
+    rec: &mut Recorder,
+    now: Time,
+    ids: &[String],
+    a: Action,
+) -> Result<Option<(&'static str, Map<String, Value>)>, Action> {
+    let mut entry = None;
+    match a {
+        Action::Partition(groups) => {
+            net.partition(&groups);
+            if cfg!(feature = "report") {
+                let names: Vec<Vec<&str>> =
+                    groups.iter().map(|g| g.iter().map(|n| ids[*n].as_str()).collect()).collect();
+                let mut extra = Map::new();
+                extra.insert("groups".into(), json!(names));
+                entry = Some(("partition", extra));
+            }
+            rec.emit(now, None, None, TraceKind::Partition { groups }, 0);
+        }
+        Action::Heal => {
+            net.heal();
+            rec.emit(now, None, None, TraceKind::Heal, 0);
+            entry = Some(("heal", Map::new()));
+        }
+        Action::Cut { src, dst } => {
+            net.set_cut(src, dst, true);
+            rec.emit(now, None, None, TraceKind::Cut { src, dst }, 0);
+        }
+        Action::Restore { src, dst } => {
+            net.set_cut(src, dst, false);
+            rec.emit(now, None, None, TraceKind::Restore { src, dst }, 0);
+        }
+        Action::SetNetwork(c) => {
+            net.change(&c);
+            let p = &net.params;
+            let what = format!("latency {} jitter {} loss {} duplicate {}", p.latency, p.jitter, p.loss, p.duplicate);
+            rec.emit(now, None, None, TraceKind::SetNetwork { what }, 0);
+        }
+        other => return Err(other),
+    }
+    Ok(entry)
 }
 
 // The helpers below hold the parts of reporting and viewing that do not depend on the protocol. They are plain

@@ -377,7 +377,7 @@ fn dist(rest: &[String]) -> i32 {
     if !step("trunk build --release", || trunk_release(rest)) {
         return 1;
     }
-    match bundle_size() {
+    match bundle_size(&dist_dir(rest)) {
         Ok(report) => {
             println!("{report}");
             0
@@ -389,10 +389,19 @@ fn dist(rest: &[String]) -> i32 {
     }
 }
 
-/// Sums the gzipped sizes of the wasm, js and css in dist/.
-fn bundle_size() -> Result<String, String> {
-    let dir = root().join("dist");
-    let entries = fs::read_dir(&dir).map_err(|e| format!("reading dist/: {e}"))?;
+/// The output folder of a trunk build with these extra arguments: `--dist DIR` (or `--dist=DIR`), else dist/.
+fn dist_dir(args: &[String]) -> PathBuf {
+    let given = args.iter().enumerate().find_map(|(i, a)| match a.strip_prefix("--dist") {
+        Some("") => args.get(i + 1).cloned(),
+        Some(v) => v.strip_prefix('=').map(str::to_string),
+        None => None,
+    });
+    given.map_or_else(|| root().join("dist"), |d| root().join(d))
+}
+
+/// Sums the gzipped sizes of the wasm, js and css in a built site.
+fn bundle_size(dir: &Path) -> Result<String, String> {
+    let entries = fs::read_dir(dir).map_err(|e| format!("reading {}: {e}", dir.display()))?;
     let mut lines = Vec::new();
     let (mut raw, mut gz) = (0u64, 0u64);
     let mut files: Vec<PathBuf> = entries.filter_map(|e| e.ok().map(|e| e.path())).collect();
@@ -500,7 +509,7 @@ fn test(rest: &[String]) -> i32 {
         let built = step("trunk build --release", || trunk_release(&[]));
         if built {
             s.passed += 1;
-            if let Ok(r) = bundle_size() {
+            if let Ok(r) = bundle_size(&root().join("dist")) {
                 println!("{r}");
             }
             s.run("end-to-end (Playwright)", || status(cmd("node").args(["e2e/run.mjs"]), "e2e"));
@@ -534,4 +543,22 @@ fn bench(rest: &[String]) -> i32 {
         ok = false;
     }
     i32::from(!ok)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn args(a: &[&str]) -> Vec<String> {
+        a.iter().map(|s| s.to_string()).collect()
+    }
+
+    #[test]
+    fn the_size_is_read_from_the_folder_trunk_built() {
+        assert_eq!(dist_dir(&args(&[])), root().join("dist"));
+        assert_eq!(dist_dir(&args(&["--public-url", "/netsplit/"])), root().join("dist"));
+        assert_eq!(dist_dir(&args(&["--dist", "/tmp/site"])), PathBuf::from("/tmp/site"));
+        assert_eq!(dist_dir(&args(&["--dist=out/site"])), root().join("out/site"));
+        assert_eq!(dist_dir(&args(&["--distance"])), root().join("dist"));
+    }
 }

@@ -304,16 +304,34 @@ fn trunk_release(extra: &[String]) -> Result<String, String> {
     if !run(cmd("cargo").arg("fetch")) {
         return Err("cargo fetch failed".into());
     }
-    let mut c = cmd("trunk");
-    c.args(["build", "--release"]).args(extra);
-    let how = match size_std_env() {
-        Ok(vars) => {
-            c.envs(vars);
-            "(std rebuilt for size, panics abort at once)".to_string()
-        }
-        Err(why) => format!("(prebuilt std: {why})"),
+    let trunk = || {
+        let mut c = cmd("trunk");
+        c.args(["build", "--release"]).args(extra);
+        c
     };
-    if run(&mut c) {
+    // trunk builds offline (Trunk.toml), so std's own dependencies (dlmalloc, hashbrown...) must be fetched first:
+    // a plain `cargo fetch` leaves them out.
+    let size_std = size_std_env().and_then(|vars| {
+        let mut fetch = cmd("cargo");
+        fetch.args(["fetch", "--target", "wasm32-unknown-unknown"]).envs(vars);
+        if run(&mut fetch) {
+            Ok(vars)
+        } else {
+            Err("fetching std's dependencies failed".into())
+        }
+    });
+    let why = match size_std {
+        Ok(vars) => {
+            if run(trunk().envs(vars)) {
+                return Ok("(std rebuilt for size, panics abort at once)".into());
+            }
+            println!("    the build with std rebuilt for size failed; building again with the prebuilt std");
+            "the build with std rebuilt failed".to_string()
+        }
+        Err(why) => why,
+    };
+    let how = format!("(prebuilt std: {why})");
+    if run(&mut trunk()) {
         Ok(how)
     } else {
         Err(format!("trunk build --release failed {how}"))
@@ -342,7 +360,11 @@ fn run_for(c: &mut Command, limit: Duration) -> Result<(), String> {
                 return Err(format!("still running after {} s, stopped", limit.as_secs()));
             }
             Ok(None) => std::thread::sleep(Duration::from_millis(200)),
-            Err(e) => return Err(e.to_string()),
+            Err(e) => {
+                let _ = child.kill();
+                let _ = child.wait();
+                return Err(e.to_string());
+            }
         }
     }
 }
@@ -389,13 +411,21 @@ fn dist(rest: &[String]) -> i32 {
     }
 }
 
-/// The output folder of a trunk build with these extra arguments: `--dist DIR` (or `--dist=DIR`), else dist/.
+/// The output folder of a trunk build with these extra arguments: `--dist DIR`, `--dist=DIR` or `-d DIR`, else
+/// `TRUNK_BUILD_DIST`, else dist/ (as Trunk.toml says). Relative folders are relative to the project root, where
+/// trunk runs.
 fn dist_dir(args: &[String]) -> PathBuf {
-    let given = args.iter().enumerate().find_map(|(i, a)| match a.strip_prefix("--dist") {
-        Some("") => args.get(i + 1).cloned(),
-        Some(v) => v.strip_prefix('=').map(str::to_string),
-        None => None,
+    let given = args.iter().enumerate().find_map(|(i, a)| {
+        if a == "-d" {
+            return args.get(i + 1).cloned();
+        }
+        match a.strip_prefix("--dist") {
+            Some("") => args.get(i + 1).cloned(),
+            Some(v) => v.strip_prefix('=').map(str::to_string),
+            None => None,
+        }
     });
+    let given = given.or_else(|| env::var("TRUNK_BUILD_DIST").ok().filter(|d| !d.is_empty()));
     given.map_or_else(|| root().join("dist"), |d| root().join(d))
 }
 
@@ -559,6 +589,7 @@ mod tests {
         assert_eq!(dist_dir(&args(&["--public-url", "/netsplit/"])), root().join("dist"));
         assert_eq!(dist_dir(&args(&["--dist", "/tmp/site"])), PathBuf::from("/tmp/site"));
         assert_eq!(dist_dir(&args(&["--dist=out/site"])), root().join("out/site"));
+        assert_eq!(dist_dir(&args(&["-d", "site"])), root().join("site"));
         assert_eq!(dist_dir(&args(&["--distance"])), root().join("dist"));
     }
 }

@@ -25,14 +25,16 @@ thread_local! {
     /// The palette, read once per theme: reading computed styles every frame forces a style recalculation right
     /// after the DOM changed, which profiles showed as a large share of a frame.
     static PALETTE: std::cell::RefCell<Option<(String, Palette)>> = const { std::cell::RefCell::new(None) };
+    /// The system's dark-mode query, made once: a live list answers `matches` as the system changes, while making
+    /// a new one on each paint showed in profiles.
+    static DARK: Option<web_sys::MediaQueryList> =
+        web_sys::window().and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten());
 }
 
 /// The palette for the current theme (`el` is any element under the themed root).
 pub fn palette(el: &Element) -> Palette {
     let doc = gloo::utils::document();
-    let dark = web_sys::window()
-        .and_then(|w| w.match_media("(prefers-color-scheme: dark)").ok().flatten())
-        .is_some_and(|m| m.matches());
+    let dark = DARK.with(|d| d.as_ref().is_some_and(|m| m.matches()));
     let theme = doc.document_element().and_then(|e| e.get_attribute("data-theme")).unwrap_or_default();
     let key = format!("{theme}/{dark}");
     PALETTE.with(|p| {

@@ -12,6 +12,7 @@ use crate::components::invariants::Invariants;
 use crate::components::network::Network;
 use crate::components::node_menu::NodeMenu;
 use crate::components::spacetime::{DiagramRef, SpaceTime};
+use crate::components::topbar::TopBar;
 use crate::components::topology::{falling_messages, positions, Topology, SIZE};
 use crate::files::{copy_to_clipboard, download_text, read_text};
 use crate::guide::chapters::CHAPTERS;
@@ -25,7 +26,7 @@ use netsplit_core::scenario::{Action, Scenario};
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 use wasm_bindgen::JsCast;
-use web_sys::{DragEvent, HtmlInputElement, HtmlSelectElement, KeyboardEvent};
+use web_sys::{DragEvent, HtmlInputElement, KeyboardEvent};
 use yew::prelude::*;
 use yew::Reducible;
 
@@ -34,10 +35,6 @@ pub fn initial_scenario() -> Scenario {
     let proto = PROTOCOLS.iter().find(|p| catalog::available(p.id)).map_or("link", |p| p.id);
     let info = catalog::info(proto).expect("listed");
     catalog::sandbox(proto, info.default_nodes, 1).expect("sandbox scenarios are valid")
-}
-
-fn random_seed() -> u64 {
-    (js_sys::Math::random() * 1e9) as u64
 }
 
 thread_local! {
@@ -194,16 +191,21 @@ pub fn App(props: &AppProps) -> Html {
     let partition_mode = use_state(|| false);
     let menu_open = use_state(|| false);
     let reduced_motion = use_memo((), |_| prefers_reduced_motion());
+    // The callbacks handed to child components are made once (or again only when what they read changes): a
+    // callback is compared by identity, so a fresh one each frame would re-render every panel every frame.
     let send: Callback<Msg> = {
         let d = player.dispatcher();
-        Callback::from(move |m: Msg| {
-            // Whatever is loaded now (a sandbox, a file, a counterexample, another preset) wins over a preset still
-            // being fetched.
-            if matches!(m, Msg::Load(_)) {
-                presets::cancel();
-            }
-            d.dispatch(m)
-        })
+        (*use_memo((), move |_| {
+            Callback::from(move |m: Msg| {
+                // Whatever is loaded now (a sandbox, a file, a counterexample, another preset) wins over a preset
+                // still being fetched.
+                if matches!(m, Msg::Load(_)) {
+                    presets::cancel();
+                }
+                d.dispatch(m)
+            })
+        }))
+        .clone()
     };
 
     // Animation loop while playing.
@@ -265,145 +267,79 @@ pub fn App(props: &AppProps) -> Html {
     let l = *lang;
     let snap = player.snap.clone();
     let protocol = player.base.protocol.clone();
-    let info = catalog::info(&protocol).copied();
     let n = snap.nodes.len();
 
-    let on_protocol = {
-        let send = send.clone();
-        Callback::from(move |e: Event| {
-            let s: HtmlSelectElement = e.target_unchecked_into();
-            let id = s.value();
-            if let Some(info) = catalog::info(&id) {
-                match catalog::sandbox(&id, info.default_nodes, 1) {
-                    Ok(sc) => send.emit(Msg::Load(Box::new(sc))),
-                    Err(err) => send.emit(Msg::Notice(err)),
-                }
-            }
-        })
-    };
-    let on_preset = {
-        let send = send.clone();
-        let protocol = protocol.clone();
-        Callback::from(move |e: Event| {
-            let s: HtmlSelectElement = e.target_unchecked_into();
-            let v = s.value();
-            if v.is_empty() {
-                let n = catalog::info(&protocol).map_or(3, |i| i.default_nodes);
-                if let Ok(sc) = catalog::sandbox(&protocol, n, 1) {
-                    send.emit(Msg::Load(Box::new(sc)));
-                }
-            } else {
-                let send = send.clone();
-                presets::request(&v, move |r| match r {
-                    Ok(sc) => send.emit(Msg::Load(Box::new(sc))),
-                    Err(e) => send.emit(Msg::Notice(e)),
-                });
-            }
-        })
-    };
-    let on_nodes = {
-        let send = send.clone();
-        let protocol = protocol.clone();
-        let seed = player.base.seed;
-        Callback::from(move |e: Event| {
-            let i: HtmlInputElement = e.target_unchecked_into();
-            if let (Ok(k), Some(info)) = (i.value().parse::<usize>(), catalog::info(&protocol)) {
-                let k = k.clamp(info.min_nodes, info.max_nodes);
-                i.set_value(&k.to_string());
-                match catalog::sandbox(&protocol, k, seed) {
-                    Ok(sc) => send.emit(Msg::Load(Box::new(sc))),
-                    Err(err) => send.emit(Msg::Notice(err)),
-                }
-            }
-        })
-    };
-    let on_seed = {
-        let send = send.clone();
-        let base = player.base.clone();
-        Callback::from(move |e: Event| {
-            let i: HtmlInputElement = e.target_unchecked_into();
-            match i.value().trim().parse::<u64>() {
-                Ok(seed) => {
-                    let mut sc = (*base).clone();
-                    sc.seed = seed;
-                    send.emit(Msg::Load(Box::new(sc)));
-                }
-                Err(_) => send.emit(Msg::Notice(format!("seed: {:?} is not a whole number", i.value()))),
-            }
-        })
-    };
-    let on_new_run = {
-        let send = send.clone();
-        let protocol = protocol.clone();
-        Callback::from(move |_| {
-            if let Ok(sc) = catalog::sandbox(&protocol, n, random_seed()) {
-                send.emit(Msg::Load(Box::new(sc)));
-            }
-        })
-    };
     let on_lang = {
-        let lang = lang.clone();
-        Callback::from(move |e: Event| {
-            let s: HtmlSelectElement = e.target_unchecked_into();
-            lang.set(Lang::from_tag(&s.value()));
-        })
+        let lang = lang.setter();
+        (*use_memo((), move |_| Callback::from(move |l: Lang| lang.set(l)))).clone()
     };
     let on_theme = {
-        let theme = theme.clone();
-        Callback::from(move |e: Event| {
-            let s: HtmlSelectElement = e.target_unchecked_into();
-            set_theme(&s.value());
-            theme.set(s.value());
-        })
+        let theme = theme.setter();
+        (*use_memo((), move |_| {
+            Callback::from(move |t: String| {
+                set_theme(&t);
+                theme.set(t);
+            })
+        }))
+        .clone()
     };
     let on_select = {
         let send = send.clone();
-        let menu_open = menu_open.clone();
-        Callback::from(move |s: Selection| {
-            menu_open.set(matches!(s, Selection::Node(_)));
-            send.emit(Msg::Select(s));
-        })
+        let menu_open = menu_open.setter();
+        (*use_memo((), move |_| {
+            Callback::from(move |s: Selection| {
+                menu_open.set(matches!(s, Selection::Node(_)));
+                send.emit(Msg::Select(s));
+            })
+        }))
+        .clone()
     };
     let on_split = {
         let send = send.clone();
-        Callback::from(move |groups: Vec<Vec<usize>>| send.emit(Msg::Act(Box::new(Action::Partition(groups)))))
+        (*use_memo((), move |_| {
+            Callback::from(move |groups: Vec<Vec<usize>>| send.emit(Msg::Act(Box::new(Action::Partition(groups)))))
+        }))
+        .clone()
     };
     let on_link = {
         let send = send.clone();
-        let cut = snap.cut.clone();
-        Callback::from(move |(a, b, one_way): (usize, usize, bool)| {
-            let both_cut = cut[a][b] && cut[b][a];
-            let acts: Vec<Action> = if one_way {
-                if cut[a][b] {
-                    vec![Action::Restore { src: a, dst: b }]
+        (*use_memo(snap.cut.clone(), move |cut| {
+            let cut = cut.clone();
+            Callback::from(move |(a, b, one_way): (usize, usize, bool)| {
+                let both_cut = cut[a][b] && cut[b][a];
+                let acts: Vec<Action> = if one_way {
+                    if cut[a][b] {
+                        vec![Action::Restore { src: a, dst: b }]
+                    } else {
+                        vec![Action::Cut { src: a, dst: b }]
+                    }
+                } else if both_cut || cut[a][b] || cut[b][a] {
+                    vec![Action::Restore { src: a, dst: b }, Action::Restore { src: b, dst: a }]
                 } else {
-                    vec![Action::Cut { src: a, dst: b }]
+                    vec![Action::Cut { src: a, dst: b }, Action::Cut { src: b, dst: a }]
+                };
+                for a in acts {
+                    send.emit(Msg::Act(Box::new(a)));
                 }
-            } else if both_cut || cut[a][b] || cut[b][a] {
-                vec![Action::Restore { src: a, dst: b }, Action::Restore { src: b, dst: a }]
-            } else {
-                vec![Action::Cut { src: a, dst: b }, Action::Cut { src: b, dst: a }]
-            };
-            for a in acts {
-                send.emit(Msg::Act(Box::new(a)));
-            }
-        })
+            })
+        }))
+        .clone()
     };
     let toggle_partition = {
-        let pm = partition_mode.clone();
-        Callback::from(move |_| pm.set(!*pm))
+        let pm = partition_mode.setter();
+        (*use_memo(*partition_mode, move |&on| Callback::from(move |_| pm.set(!on)))).clone()
     };
     let close_menu = {
-        let m = menu_open.clone();
-        Callback::from(move |_| m.set(false))
+        let m = menu_open.setter();
+        (*use_memo((), move |_| Callback::from(move |_| m.set(false)))).clone()
     };
     let close_help = {
         let h = help.clone();
         Callback::from(move |_| h.set(false))
     };
     let open_help = {
-        let h = help.clone();
-        Callback::from(move |_| h.set(true))
+        let h = help.setter();
+        (*use_memo((), move |_| Callback::from(move |()| h.set(true)))).clone()
     };
 
     // Derived views of the trace: recently dropped messages, the log window, violation marks on the scrubber.
@@ -557,25 +493,35 @@ pub fn App(props: &AppProps) -> Html {
         })
     };
     let go_guide = {
-        let guide = guide.clone();
+        let guide = guide.setter();
         let send = send.clone();
-        Callback::from(move |(c, st): (usize, usize)| {
-            let Some(step) = CHAPTERS.get(c).and_then(|ch| ch.steps.get(st)) else { return };
-            guide.set(Some((c, st)));
-            let send = send.clone();
-            let until = step.until as f64;
-            presets::request(step.scenario, move |r| match r {
-                Ok(sc) => {
-                    send.emit(Msg::Load(Box::new(sc)));
-                    send.emit(Msg::Seek(until));
-                }
-                Err(e) => send.emit(Msg::Notice(format!("guide: {e}"))),
-            });
-        })
+        (*use_memo((), move |_| {
+            Callback::from(move |(c, st): (usize, usize)| {
+                let Some(step) = CHAPTERS.get(c).and_then(|ch| ch.steps.get(st)) else { return };
+                guide.set(Some((c, st)));
+                let send = send.clone();
+                let until = step.until as f64;
+                presets::request(step.scenario, move |r| match r {
+                    Ok(sc) => {
+                        send.emit(Msg::Load(Box::new(sc)));
+                        send.emit(Msg::Seek(until));
+                    }
+                    Err(e) => send.emit(Msg::Notice(format!("guide: {e}"))),
+                });
+            })
+        }))
+        .clone()
     };
     let exit_guide = {
-        let guide = guide.clone();
-        Callback::from(move |_| guide.set(None))
+        let guide = guide.setter();
+        (*use_memo((), move |_| Callback::from(move |()| guide.set(None)))).clone()
+    };
+    let on_guide = {
+        let (go, exit) = (go_guide.clone(), exit_guide.clone());
+        (*use_memo(guide.is_some(), move |&open| {
+            Callback::from(move |()| if open { exit.emit(()) } else { go.emit((0, 0)) })
+        }))
+        .clone()
     };
     // Guide highlights: the step's nodes and message types.
     let (guide_nodes, guide_kinds) = match *guide {
@@ -594,7 +540,7 @@ pub fn App(props: &AppProps) -> Html {
         <div class="cluster-wrap">
             <Topology snap={snap.clone()} t={t} selected={player.selected} highlight={highlight.clone()}
                       hl_kinds={hl_kinds.clone()} falling={falling.clone()} partition_mode={*partition_mode}
-                      list_snap={Some((*list_snap).clone())}
+                      list_snap={Some((*list_snap).clone())} playing={player.playing}
                       on_select={on_select.clone()} on_split={on_split.clone()} on_link={on_link.clone()}
                       reduced_motion={*reduced_motion}/>
             { for menu }
@@ -636,62 +582,13 @@ pub fn App(props: &AppProps) -> Html {
         };
     }
 
-    let presets = presets::list(&protocol);
-    let preset_value =
-        if presets.iter().any(|(id, _)| *id == player.base.id) { player.base.id.clone() } else { String::new() };
     let description = player.base.description.clone();
     html! {
         <ContextProvider<Lang> context={l}>
         <div class={classes!("app", (*partition_mode).then_some("partitioning"))} lang={l.code()}
              ondrop={on_drop} ondragover={on_dragover}>
-            <header class="topbar">
-                <h1>{tr(l, "app.title")}</h1>
-                <span class="tagline">{tr(l, "app.tagline")}</span>
-                <label>{tr(l, "ctl.protocol")}
-                    <select id="protocol" onchange={on_protocol} aria-label={tr(l, "ctl.protocol")}>
-                        { for PROTOCOLS.iter().map(|p| html!{
-                            <option value={p.id} selected={p.id == protocol} disabled={!catalog::available(p.id)}>{tr(l, p.name_key)}</option>
-                        }) }
-                    </select>
-                </label>
-                <label>{tr(l, "ctl.preset")}
-                    <select id="preset" onchange={on_preset} aria-label={tr(l, "ctl.preset")}
-                            data-loaded={preset_value.clone()}>
-                        <option value="" selected={preset_value.is_empty()}>{tr(l, "ctl.sandbox")}</option>
-                        { for presets.iter().map(|(id, title)| html!{
-                            <option value={*id} selected={*id == preset_value}>{format!("{id}: {title}")}</option>
-                        }) }
-                    </select>
-                </label>
-                <label>{tr(l, "ctl.nodes")}
-                    <input id="node-count" type="number" min={info.map_or(1, |i| i.min_nodes).to_string()}
-                           max={info.map_or(9, |i| i.max_nodes).to_string()} value={n.to_string()} onchange={on_nodes}/>
-                </label>
-                <label>{tr(l, "ctl.seed")}
-                    <input id="seed" type="number" min="0" value={player.base.seed.to_string()} onchange={on_seed}/>
-                </label>
-                <button id="new-run" onclick={on_new_run}>{tr(l, "ctl.newRun")}</button>
-                <span class="spacer"></span>
-                <button id="guide-button" class={classes!(guide.is_some().then_some("active"))}
-                        onclick={{ let g = go_guide.clone(); let guide = guide.clone(); let exit = exit_guide.clone();
-                                   Callback::from(move |_| if guide.is_some() { exit.emit(()) } else { g.emit((0, 0)) }) }}>
-                    {tr(l, "guide.button")}
-                </button>
-                <label>{tr(l, "ctl.lang")}
-                    <select id="lang" onchange={on_lang}>
-                        <option value="en" selected={l == Lang::En}>{"English"}</option>
-                        <option value="ko" selected={l == Lang::Ko}>{"한국어"}</option>
-                    </select>
-                </label>
-                <label>{tr(l, "ctl.theme")}
-                    <select id="theme" onchange={on_theme}>
-                        <option value="auto" selected={*theme == "auto"}>{tr(l, "theme.auto")}</option>
-                        <option value="light" selected={*theme == "light"}>{tr(l, "theme.light")}</option>
-                        <option value="dark" selected={*theme == "dark"}>{tr(l, "theme.dark")}</option>
-                    </select>
-                </label>
-                <button id="help-button" onclick={open_help} aria-label={tr(l, "ctl.help")}>{"?"}</button>
-            </header>
+            <TopBar lang={l} base={player.base.clone()} theme={AttrValue::from((*theme).clone())} guide_open={guide.is_some()}
+                    send={send.clone()} on_lang={on_lang} on_theme={on_theme} on_guide={on_guide} on_help={open_help}/>
             <nav class="toolbar" aria-label={tr(l, "tools.title")}>
                 <button id="share-button" onclick={on_share}>{tr(l, "tools.share")}</button>
                 <button id="find-button" class={classes!((*finding).then_some("active"))} aria-pressed={finding.to_string()}

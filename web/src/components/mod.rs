@@ -13,4 +13,5 @@ pub mod network;
 pub mod node_menu;
 pub mod palette;
 pub mod spacetime;
+pub mod topbar;
 pub mod topology;

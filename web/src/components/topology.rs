@@ -68,6 +68,9 @@ pub struct TopologyProps {
     /// playing); the drawing's snapshot when not given.
     #[prop_or_default]
     pub list_snap: Option<(Shared<Snapshot>, f64)>,
+    /// Playing: the message list leaves out where messages are drawn, as they move on between its refreshes.
+    #[prop_or(false)]
+    pub playing: bool,
     /// Reduced motion: no falling animation.
     #[prop_or(false)]
     pub reduced_motion: bool,
@@ -157,20 +160,8 @@ fn node_view(
         n.proto.blocked_since.map(|b| format!("{} {b}", tr(lang, "node.blocked")))
     };
     let below = p.y + NODE_R + 16.0;
-    let log: Vec<Html> = n
-        .proto
-        .log
-        .iter()
-        .rev()
-        .take(8)
-        .rev()
-        .enumerate()
-        .map(|(k, l)| {
-            let x = p.x - 4.0 * 15.0 + k as f64 * 15.0;
-            let cls = classes!("log-cell", l.committed.then_some("committed"), format!("term{}", l.term % 8));
-            html! { <rect class={cls} x={f1(x)} y={f1(below + 2.0 * 13.0 + 4.0)} width="13" height="13" rx="2"><title>{&l.text}</title></rect> }
-        })
-        .collect();
+    let tail = &n.proto.log[n.proto.log.len().saturating_sub(8)..];
+    let log = html! { <LogCells lines={tail.to_vec()} x={p.x} y={below + 2.0 * 13.0 + 4.0}/> };
     html! {
         <g class={class} data-node={i.to_string()} data-role={n.proto.role.clone()} role="button"
            aria-label={format!("{} {}", n.id, role)}>
@@ -181,7 +172,7 @@ fn node_view(
             { for facts.iter().enumerate().map(|(k, f)| html!{
                 <text class="node-fact" x={f1(p.x)} y={f1(below + k as f64 * 13.0)}>{f}</text>
             }) }
-            { for log }
+            { log }
             { for status.map(|s| html!{ <text class="node-status" x={f1(p.x)} y={f1(p.y - NODE_R - 10.0)}>{s}</text> }) }
             <text class="node-clock" x={f1(p.x + NODE_R + 4.0)} y={f1(p.y - NODE_R + 4.0)}>
                 {format!("PC {} · L {}", n.wall, n.lamport)}
@@ -190,11 +181,36 @@ fn node_view(
     }
 }
 
+/// Properties of a node's log cells.
+#[derive(Properties, PartialEq)]
+struct LogCellsProps {
+    /// The newest entries (at most 8), oldest first.
+    lines: Vec<netsplit_core::view::LogLine>,
+    /// Centre of the row.
+    x: f64,
+    /// Top of the row.
+    y: f64,
+}
+
+/// The last entries of a node's log (or its stable records) as a row of cells, committed ones filled. A component
+/// of its own so that it re-renders when the log changes, not every frame with the node's clock and timer.
+#[component]
+fn LogCells(p: &LogCellsProps) -> Html {
+    let cells = p.lines.iter().enumerate().map(|(k, l)| {
+        let x = p.x - 4.0 * 15.0 + k as f64 * 15.0;
+        let cls = classes!("log-cell", l.committed.then_some("committed"), format!("term{}", l.term % 8));
+        html! { <rect class={cls} x={f1(x)} y={f1(p.y)} width="13" height="13" rx="2"><title>{&l.text}</title></rect> }
+    });
+    html! { <>{ for cells }</> }
+}
+
 /// Properties of the accessible message list.
 #[derive(Properties, PartialEq)]
 struct MessageListProps {
     snap: Shared<Snapshot>,
     t: f64,
+    /// Name where each message is drawn (paused: while playing they move on between refreshes of the list).
+    positions: bool,
     on_select: Callback<Selection>,
 }
 
@@ -206,12 +222,13 @@ fn MessageList(p: &MessageListProps) -> Html {
     let items = p.snap.messages.iter().filter(|m| m.src < n && m.dst < n).map(|m| {
         let on_select = p.on_select.clone();
         // Where it is drawn (drawing units), so tools and tests can find it on the canvas.
-        let at = message_point(m, &pos, p.t);
+        let at = p.positions.then(|| message_point(m, &pos, p.t));
         let id = m.id;
         let label = format!("{} {} → {}", m.label, p.snap.nodes[m.src].id, p.snap.nodes[m.dst].id);
         html! {
             <li>
-                <button data-msg={m.id.to_string()} data-kind={m.kind} data-x={f1(at.x)} data-y={f1(at.y)}
+                <button data-msg={m.id.to_string()} data-kind={m.kind} data-x={at.map(|a| f1(a.x))}
+                        data-y={at.map(|a| f1(a.y))}
                         onclick={Callback::from(move |_| on_select.emit(Selection::Message(id)))}>{label}</button>
             </li>
         }
@@ -401,18 +418,22 @@ fn svg_point(e: &PointerEvent, svg: &Element) -> Point {
     Point { x: (e.client_x() as f64 - r.left() - ox) / scale, y: (e.client_y() as f64 - r.top() - oy) / scale }
 }
 
-/// The cluster drawing.
-#[component]
-pub fn Topology(props: &TopologyProps) -> Html {
-    let lang = use_lang();
-    let svg_ref = use_node_ref();
-    let drag = use_state(|| None::<(Point, Point)>);
-    let snap = &props.snap;
-    let n = snap.nodes.len();
-    let pos = positions(n);
-    let t = props.t;
+/// Properties of the links and partition groups.
+#[derive(Properties, PartialEq)]
+struct LinksProps {
+    n: usize,
+    cut: Vec<Vec<bool>>,
+    groups: Vec<Vec<usize>>,
+    partition_mode: bool,
+    on_link: Callback<(usize, usize, bool)>,
+}
 
-    let groups: Vec<Html> = snap
+/// The links between nodes (cut ones marked, one-way cuts crossed at their dead end) and the partition groups.
+#[component]
+fn Links(props: &LinksProps) -> Html {
+    let (n, cut) = (props.n, &props.cut);
+    let pos = positions(n);
+    let groups: Vec<Html> = props
         .groups
         .iter()
         .enumerate()
@@ -430,7 +451,7 @@ pub fn Topology(props: &TopologyProps) -> Html {
     let mut links = Vec::new();
     for a in 0..n {
         for b in (a + 1)..n {
-            let (ab, ba) = (snap.cut[a][b], snap.cut[b][a]);
+            let (ab, ba) = (cut[a][b], cut[b][a]);
             let cls = classes!(
                 "link",
                 (ab && ba).then_some("cut"),
@@ -460,6 +481,32 @@ pub fn Topology(props: &TopologyProps) -> Html {
             });
         }
     }
+
+    html! {
+        <>
+            <g class="groups">{ for groups }</g>
+            <g class="links">{ for links }</g>
+        </>
+    }
+}
+
+/// The cluster drawing.
+#[component]
+pub fn Topology(props: &TopologyProps) -> Html {
+    let lang = use_lang();
+    let svg_ref = use_node_ref();
+    let drag = use_state(|| None::<(Point, Point)>);
+    let snap = &props.snap;
+    let n = snap.nodes.len();
+    let pos = positions(n);
+    let t = props.t;
+
+    // The links and partition groups change only when the network does: a component of their own is skipped by
+    // the frames in between, where rebuilding and diffing ~100 SVG elements cost a tenth of a frame.
+    let network = html! {
+        <Links n={n} cut={snap.cut.clone()} groups={snap.groups.clone()} partition_mode={props.partition_mode}
+               on_link={props.on_link.clone()}/>
+    };
 
     // Messages and lost messages are painted on a canvas over the drawing: hundreds of them move every frame,
     // which as SVG elements would cost a DOM update each. An accessible list names them for screen readers.
@@ -584,8 +631,7 @@ pub fn Topology(props: &TopologyProps) -> Html {
         <svg id="cluster" ref={svg_ref} viewBox={format!("0 0 {SIZE} {SIZE}")} class={classes!(props.partition_mode.then_some("partition-mode"))}
              role="img" aria-label="Cluster" onpointerdown={onpointerdown} onpointermove={onpointermove}
              onpointerup={onpointerup.clone()} onpointerleave={onpointerup}>
-            <g class="groups">{ for groups }</g>
-            <g class="links">{ for links }</g>
+            { network }
             <g class="nodes">{ for nodes }</g>
             { for line }
         </svg>
@@ -595,7 +641,7 @@ pub fn Topology(props: &TopologyProps) -> Html {
         <>
             { svg }
             <canvas ref={canvas_ref} class="msg-layer" aria-hidden="true"></canvas>
-            <MessageList snap={list_snap} t={list_t} on_select={props.on_select.clone()}/>
+            <MessageList snap={list_snap} t={list_t} positions={!props.playing} on_select={props.on_select.clone()}/>
         </>
     }
 }

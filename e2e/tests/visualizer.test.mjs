@@ -133,4 +133,29 @@ export const tests = [
       await screenshot(page, 'dropped.png');
     },
   },
+  {
+    name: 'keyboard: "?" and "p" toggle help and partition mode on and off again; space plays and pauses',
+    async run({ baseUrl, newPage }) {
+      const page = await open(await newPage(), baseUrl);
+      await preset(page, 'raft');
+      const helpOpen = () => page.$('#help').then((h) => h !== null);
+      const partitioning = () => page.$eval('.app', (a) => a.classList.contains('partitioning'));
+      const playing = () => page.getAttribute('#play', 'aria-label');
+      for (const want of [true, false, true, false]) {
+        await page.keyboard.press('?');
+        await page.waitForFunction((w) => (document.querySelector('#help') !== null) === w, want);
+      }
+      for (const want of [true, false, true]) {
+        await page.keyboard.press('p');
+        await page.waitForFunction((w) => document.querySelector('.app').classList.contains('partitioning') === w, want);
+      }
+      await page.keyboard.press('Escape');
+      if (await partitioning() || await helpOpen()) throw new Error('Escape left partition mode or help open');
+      const idle = await playing();
+      await page.keyboard.press(' ');
+      await page.waitForFunction((l) => document.querySelector('#play').getAttribute('aria-label') !== l, idle);
+      await page.keyboard.press(' ');
+      await page.waitForFunction((l) => document.querySelector('#play').getAttribute('aria-label') === l, idle);
+    },
+  },
 ];

@@ -683,7 +683,7 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
                 <button id="st-follow" class={classes!((*follow).then_some("active"))} onclick={follow_cb}>{tr(lang, "st.follow")}</button>
             </div>
             <div class="st-labels">
-                <label><input type="checkbox" id="st-l-types" checked={l.types} onchange={toggle(|l| &mut l.types)}/>{tr(lang, "st.types")}</label>
+                <label title={tr(lang, "st.typesHint")}><input type="checkbox" id="st-l-types" checked={l.types} onchange={toggle(|l| &mut l.types)}/>{tr(lang, "st.types")}</label>
                 <label><input type="checkbox" id="st-l-notes" checked={l.notes} onchange={toggle(|l| &mut l.notes)}/>{tr(lang, "st.notes")}</label>
                 <label><input type="checkbox" id="st-l-lamport" checked={l.lamport} onchange={toggle(|l| &mut l.lamport)}/>{"L"}</label>
                 <label><input type="checkbox" id="st-l-vector" checked={l.vector} onchange={toggle(|l| &mut l.vector)}/>{"V"}</label>

@@ -158,4 +158,22 @@ export const tests = [
       await page.waitForFunction((l) => document.querySelector('#play').getAttribute('aria-label') === l, idle);
     },
   },
+  {
+    name: 'clicking an event-log entry seeks to that event and inspects it',
+    async run({ baseUrl, newPage }) {
+      const page = await open(await newPage(), baseUrl);
+      await preset(page, 'raft');
+      await scrubTo(page, 1500);
+      // An older entry (the log is newest first), so the seek goes back in time.
+      const entry = page.locator('.event-log .entries li').nth(6);
+      const [t, i] = [Number(await entry.locator('.t').textContent()), await entry.getAttribute('data-i')];
+      if (!(t < 1500)) throw new Error(`entry at ${t}`);
+      await entry.locator('.what').click();
+      await page.waitForSelector(`.insp-event[data-trace='${i}']`);
+      const at = await now(page);
+      if (Math.abs(at - t) >= 1) throw new Error(`clicked an entry at ${t} ms, the playhead is at ${at} ms`);
+      // The entry is still listed (the log follows the playhead) and is now the newest or among the newest.
+      await page.waitForSelector(`.event-log .entries li[data-i='${i}']`);
+    },
+  },
 ];

@@ -13,7 +13,7 @@ use crate::components::network::Network;
 use crate::components::node_menu::NodeMenu;
 use crate::components::spacetime::{DiagramRef, SpaceTime};
 use crate::components::topbar::TopBar;
-use crate::components::topology::{falling_messages, positions, Topology, SIZE};
+use crate::components::topology::{falling_messages, positions, MessageList, Topology, SIZE};
 use crate::files::{copy_to_clipboard, download_text, read_text};
 use crate::guide::chapters::CHAPTERS;
 use crate::i18n::{tr, Lang};
@@ -60,12 +60,12 @@ fn record(key: &str, ms: f64) {
     arr.push(&wasm_bindgen::JsValue::from_f64(ms));
 }
 
-/// When the event log and the message list were last refreshed while playing (see `App`).
+/// The player versions the event log and the message list show, and the refresh tick they were taken at (see
+/// `App`).
 struct Pace {
     log: u64,
     list: u64,
-    last: f64,
-    log_next: bool,
+    tick: u64,
 }
 
 fn now_ms() -> f64 {
@@ -353,22 +353,36 @@ pub fn App(props: &AppProps) -> Html {
         f
     }));
     // While playing, the event log and the accessible message list (with each message's position at `t`) are
-    // refreshed in turns, each twice a second: they are read, not watched per frame, and refreshing both in the
-    // same frame made that frame the slowest of the run. Paused, both follow every step and seek.
-    let pace = use_mut_ref(|| Pace { log: 0, list: 0, last: f64::NEG_INFINITY, log_next: true });
+    // refreshed in turns, each twice a second, by a timer of their own: they are read, not watched per frame, and
+    // rebuilding hundreds of rows inside an animation frame made those frames the slowest of the run. The timer's
+    // render runs between frames and touches only the panel whose turn it is. Paused, both follow every step and
+    // seek.
+    let refresh = use_state(|| 0u64);
+    {
+        let refresh = refresh.setter();
+        use_effect_with(player.playing, move |&playing| {
+            let tick = Rc::new(Cell::new(0u64));
+            let timer = playing.then(|| {
+                gloo::timers::callback::Interval::new(250, move || {
+                    tick.set(tick.get() + 1);
+                    refresh.set(tick.get());
+                })
+            });
+            move || drop(timer)
+        });
+    }
+    let pace = use_mut_ref(|| Pace { log: 0, list: 0, tick: 0 });
     let (log_version, list_version) = {
         let mut k = pace.borrow_mut();
-        let now = now_ms();
         if !player.playing {
-            *k = Pace { log: player.version, list: player.version, last: now, log_next: true };
-        } else if now - k.last > 250.0 {
-            if k.log_next {
+            *k = Pace { log: player.version, list: player.version, tick: *refresh };
+        } else if *refresh != k.tick {
+            k.tick = *refresh;
+            if k.tick % 2 == 1 {
                 k.log = player.version;
             } else {
                 k.list = player.version;
             }
-            k.log_next = !k.log_next;
-            k.last = now;
         }
         (k.log, k.list)
     };
@@ -540,9 +554,9 @@ pub fn App(props: &AppProps) -> Html {
         <div class="cluster-wrap">
             <Topology snap={snap.clone()} t={t} selected={player.selected} highlight={highlight.clone()}
                       hl_kinds={hl_kinds.clone()} falling={falling.clone()} partition_mode={*partition_mode}
-                      list_snap={Some((*list_snap).clone())} playing={player.playing}
                       on_select={on_select.clone()} on_split={on_split.clone()} on_link={on_link.clone()}
                       reduced_motion={*reduced_motion}/>
+            <MessageList snap={list_snap.0.clone()} t={list_snap.1} positions={!player.playing} on_select={on_select.clone()}/>
             { for menu }
         </div>
     };

@@ -1,5 +1,6 @@
 //! The event log: the trace around the playhead, filterable by node and kind; clicking an entry seeks there.
 
+use super::topology::data_of;
 use crate::i18n::{tr, use_lang};
 use crate::player::{Msg, Shared};
 use netsplit_core::trace::{TraceEvent, TraceKind};
@@ -134,6 +135,18 @@ pub fn EventLog(p: &EventLogProps) -> Html {
             f.set(KINDS.iter().copied().find(|k| *k == s.value()));
         })
     };
+    // Clicking an entry seeks to it and selects it: one handler on the list serves every row (the list is
+    // rebuilt while playing).
+    let onclick = {
+        let send = p.send.clone();
+        Callback::from(move |e: MouseEvent| {
+            let num = |name| data_of(&e, name).and_then(|v| v.parse::<u64>().ok());
+            if let (Some(ev), Some(i)) = (num("ev"), num("i")) {
+                send.emit(Msg::SeekEvent(ev));
+                send.emit(Msg::Select(crate::player::Selection::Event(i)));
+            }
+        })
+    };
     let shown: Vec<&TraceEvent> = p
         .entries
         .iter()
@@ -149,16 +162,9 @@ pub fn EventLog(p: &EventLogProps) -> Html {
         .take(SHOWN)
         .collect();
     let rows = shown.iter().map(|e| {
-        let send = p.send.clone();
-        let ev = e.ev;
-        let i = e.i;
-        let onclick = Callback::from(move |_| {
-            send.emit(Msg::SeekEvent(ev));
-            send.emit(Msg::Select(crate::player::Selection::Event(i)));
-        });
         let who = e.node.and_then(|n| p.ids.get(n).cloned()).unwrap_or_else(|| "·".into());
         html! {
-            <li class={classes!("entry", kind_name(&e.kind))} onclick={onclick} data-ev={ev.to_string()}>
+            <li class={classes!("entry", kind_name(&e.kind))} data-ev={e.ev.to_string()} data-i={e.i.to_string()}>
                 <span class="t">{e.t}</span><span class="who">{who}</span><span class="what">{describe(e, &p.ids)}</span>
             </li>
         }
@@ -180,7 +186,7 @@ pub fn EventLog(p: &EventLogProps) -> Html {
                     </select>
                 </label>
             </div>
-            <ol class="entries" reversed=true>{ for rows }</ol>
+            <ol class="entries" reversed=true {onclick}>{ for rows }</ol>
         </section>
     }
 }

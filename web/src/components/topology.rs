@@ -64,13 +64,6 @@ pub struct TopologyProps {
     pub on_split: Callback<Vec<Vec<usize>>>,
     /// The viewer clicked a link: (src, dst, one direction only).
     pub on_link: Callback<(usize, usize, bool)>,
-    /// The snapshot the accessible message list is built from (refreshed less often than every frame while
-    /// playing); the drawing's snapshot when not given.
-    #[prop_or_default]
-    pub list_snap: Option<(Shared<Snapshot>, f64)>,
-    /// Playing: the message list leaves out where messages are drawn, as they move on between its refreshes.
-    #[prop_or(false)]
-    pub playing: bool,
     /// Reduced motion: no falling animation.
     #[prop_or(false)]
     pub reduced_motion: bool,
@@ -206,34 +199,49 @@ fn LogCells(p: &LogCellsProps) -> Html {
 
 /// Properties of the accessible message list.
 #[derive(Properties, PartialEq)]
-struct MessageListProps {
-    snap: Shared<Snapshot>,
-    t: f64,
+pub struct MessageListProps {
+    /// The snapshot it lists (refreshed less often than every frame while playing).
+    pub snap: Shared<Snapshot>,
+    /// Its time.
+    pub t: f64,
     /// Name where each message is drawn (paused: while playing they move on between refreshes of the list).
-    positions: bool,
-    on_select: Callback<Selection>,
+    pub positions: bool,
+    /// A message was picked.
+    pub on_select: Callback<Selection>,
 }
 
-/// The messages in flight as buttons, for screen readers and keyboards (the drawing itself is a canvas).
+/// The `data-*` attribute `name` of the element `e` happened in, or of its nearest ancestor that has one.
+pub fn data_of(e: &MouseEvent, name: &str) -> Option<String> {
+    let el = e.target()?.dyn_into::<Element>().ok()?;
+    el.closest(&format!("[data-{name}]")).ok()??.get_attribute(&format!("data-{name}"))
+}
+
+/// The messages in flight as buttons, for screen readers and keyboards (the drawing itself is a canvas). One click
+/// handler on the list serves every button: a refresh rebuilds hundreds of them while playing.
 #[component]
-fn MessageList(p: &MessageListProps) -> Html {
+pub fn MessageList(p: &MessageListProps) -> Html {
     let n = p.snap.nodes.len();
     let pos = positions(n);
     let items = p.snap.messages.iter().filter(|m| m.src < n && m.dst < n).map(|m| {
-        let on_select = p.on_select.clone();
         // Where it is drawn (drawing units), so tools and tests can find it on the canvas.
         let at = p.positions.then(|| message_point(m, &pos, p.t));
-        let id = m.id;
         let label = format!("{} {} → {}", m.label, p.snap.nodes[m.src].id, p.snap.nodes[m.dst].id);
         html! {
             <li>
                 <button data-msg={m.id.to_string()} data-kind={m.kind} data-x={at.map(|a| f1(a.x))}
-                        data-y={at.map(|a| f1(a.y))}
-                        onclick={Callback::from(move |_| on_select.emit(Selection::Message(id)))}>{label}</button>
+                        data-y={at.map(|a| f1(a.y))}>{label}</button>
             </li>
         }
     });
-    html! { <ul class="sr-only" id="msg-list" aria-label="Messages in flight">{ for items }</ul> }
+    let onclick = {
+        let on_select = p.on_select.clone();
+        Callback::from(move |e: MouseEvent| {
+            if let Some(id) = data_of(&e, "msg").and_then(|v| v.parse::<u64>().ok()) {
+                on_select.emit(Selection::Message(id));
+            }
+        })
+    };
+    html! { <ul class="sr-only" id="msg-list" aria-label="Messages in flight" {onclick}>{ for items }</ul> }
 }
 
 /// The message drawn nearest to `p` (within its click radius) at time `t`.
@@ -636,12 +644,10 @@ pub fn Topology(props: &TopologyProps) -> Html {
             { for line }
         </svg>
     };
-    let (list_snap, list_t) = props.list_snap.clone().unwrap_or_else(|| (props.snap.clone(), props.t));
     html! {
         <>
             { svg }
             <canvas ref={canvas_ref} class="msg-layer" aria-hidden="true"></canvas>
-            <MessageList snap={list_snap} t={list_t} positions={!props.playing} on_select={props.on_select.clone()}/>
         </>
     }
 }

@@ -176,4 +176,34 @@ export const tests = [
       await page.waitForSelector(`.event-log .entries li[data-i='${i}']`);
     },
   },
+  {
+    name: 'loading another scenario replaces the event log and the message list, also at the same moment',
+    async run({ baseUrl, newPage }) {
+      const page = await open(await newPage(), baseUrl);
+      // Two loads in a row, each stepped the same number of events: the panels must show the second run, not keep
+      // the first.
+      const panels = () => page.evaluate(() => [
+        [...document.querySelectorAll('.event-log .entries .who')].map((w) => w.textContent).join(' '),
+        [...document.querySelectorAll('#msg-list button')].map((b) => b.textContent).join(' | '),
+      ]);
+      const steps = async (k) => {
+        for (let i = 0; i < k; i++) {
+          const n = await page.$$eval('.event-log .entries li', (l) => l.length);
+          await page.click('#step-forward');
+          await page.waitForFunction((n) => document.querySelectorAll('.event-log .entries li').length > n, n);
+        }
+      };
+      await preset(page, 'raft', 'RAFT-1');
+      await steps(3);
+      const raftIds = await page.$$eval('#cluster g.node .node-id', (n) => n.map((x) => x.textContent));
+      await preset(page, '2pc', '2PC-1');
+      await steps(3);
+      const ids = await page.$$eval('#cluster g.node .node-id', (n) => n.map((x) => x.textContent));
+      const [log, list] = await panels();
+      const foreign = raftIds.filter((id) => !ids.includes(id));
+      for (const id of foreign) {
+        if (log.split(' ').includes(id) || list.includes(id)) throw new Error(`2PC-1's panels still name ${id}: ${log} / ${list}`);
+      }
+    },
+  },
 ];

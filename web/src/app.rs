@@ -346,26 +346,37 @@ pub fn App(props: &AppProps) -> Html {
     let t = player.t;
     // Lost messages fall for 0.7 s of wall time (at most 150 ms of simulated time), and at most 40 at once.
     let window = (700.0 * player.speed).clamp(4.0, 150.0);
-    let falling = Shared::new(player.with_trace(|tr| {
-        let mut f = falling_messages(tr, n, t, window);
-        let extra = f.len().saturating_sub(40);
-        f.drain(..extra);
-        f
-    }));
+    // Derived values handed to components are memoised: a new `Shared` each render would re-render (and repaint)
+    // the cluster on renders that changed nothing it shows, such as the event log's refresh.
+    let falling = {
+        let player = player.clone();
+        (*use_memo((player.version, t.to_bits(), window.to_bits()), move |_| {
+            Shared::new(player.with_trace(|tr| {
+                let mut f = falling_messages(tr, n, t, window);
+                let extra = f.len().saturating_sub(40);
+                f.drain(..extra);
+                f
+            }))
+        }))
+        .clone()
+    };
     // While playing, the event log and the accessible message list (with each message's position at `t`) are
     // refreshed in turns, each twice a second, by a timer of their own: they are read, not watched per frame, and
     // rebuilding hundreds of rows inside an animation frame made those frames the slowest of the run. The timer's
-    // render runs between frames and touches only the panel whose turn it is. Paused, both follow every step and
-    // seek.
+    // render runs between frames: App's own view, and of the components only the panel whose turn it is (the
+    // others get equal props, see the memoised values below). Paused, both follow every step and seek.
     let refresh = use_state(|| 0u64);
+    let ticks = use_mut_ref(|| Rc::new(Cell::new(0u64))).borrow().clone();
     {
         let refresh = refresh.setter();
         use_effect_with(player.playing, move |&playing| {
-            let tick = Rc::new(Cell::new(0u64));
             let timer = playing.then(|| {
                 gloo::timers::callback::Interval::new(250, move || {
-                    tick.set(tick.get() + 1);
-                    refresh.set(tick.get());
+                    // A hidden page shows nothing and gets no animation frames: nothing to refresh either.
+                    if !gloo::utils::document().hidden() {
+                        ticks.set(ticks.get() + 1);
+                        refresh.set(ticks.get());
+                    }
                 })
             });
             move || drop(timer)
@@ -395,23 +406,35 @@ pub fn App(props: &AppProps) -> Html {
         })
     });
     let ids = use_memo(player.base.clone(), |b| Shared::new(b.nodes.clone()));
-    let message_fields = match player.selected {
-        Selection::Message(id) => player.with_run(|r| r.message_fields(id)).map(Shared::new),
-        _ => None,
+    let message_fields = {
+        let player = player.clone();
+        (*use_memo((player.selected, player.version), move |&(selected, _)| match selected {
+            Selection::Message(id) => player.with_run(|r| r.message_fields(id)).map(Shared::new),
+            _ => None,
+        }))
+        .clone()
     };
 
     // The selected trace record (an event picked in the diagram or the log), and the nodes to highlight.
-    let selected_event = match player.selected {
-        Selection::Event(i) => player.with_trace(|tr| {
-            let k = tr.partition_point(|e| e.i < i);
-            tr.get(k).filter(|e| e.i == i).cloned().map(Shared::new)
-        }),
-        _ => None,
+    let selected_event = {
+        let player = player.clone();
+        (*use_memo((player.selected, player.version), move |&(selected, _)| match selected {
+            Selection::Event(i) => player.with_trace(|tr| {
+                let k = tr.partition_point(|e| e.i < i);
+                tr.get(k).filter(|e| e.i == i).cloned().map(Shared::new)
+            }),
+            _ => None,
+        }))
+        .clone()
     };
-    let highlight = match selected_event.as_ref().and_then(|e| e.node) {
-        Some(node) => Shared::new(vec![node]),
-        None => player.highlight.clone(),
-    };
+    let highlight =
+        (*use_memo((selected_event.as_ref().and_then(|e| e.node), player.highlight.clone()), |(node, highlight)| {
+            match node {
+                Some(node) => Shared::new(vec![*node]),
+                None => highlight.clone(),
+            }
+        }))
+        .clone();
     let menu = match (player.selected, *menu_open) {
         (Selection::Node(i), true) if i < n => {
             let p = positions(n)[i];
@@ -538,17 +561,20 @@ pub fn App(props: &AppProps) -> Html {
         .clone()
     };
     // Guide highlights: the step's nodes and message types.
-    let (guide_nodes, guide_kinds) = match *guide {
+    let (guide_nodes, hl_kinds) = (*use_memo((*guide, player.base.clone()), |(guide, base)| match *guide {
         Some((c, st)) => {
             let step = &CHAPTERS[c].steps[st];
             let nodes: Vec<usize> =
-                step.nodes.iter().filter_map(|id| player.base.nodes.iter().position(|x| x == id)).collect();
-            (nodes, step.messages.iter().map(|m| m.to_string()).collect::<Vec<_>>())
+                step.nodes.iter().filter_map(|id| base.nodes.iter().position(|x| x == id)).collect();
+            (Some(Shared::new(nodes)), Shared::new(step.messages.iter().map(|m| m.to_string()).collect::<Vec<_>>()))
         }
-        None => (Vec::new(), Vec::new()),
+        None => (None, Shared::new(Vec::new())),
+    }))
+    .clone();
+    let highlight = match guide_nodes.filter(|g| !g.is_empty()) {
+        Some(g) => g,
+        None => highlight,
     };
-    let highlight = if guide_nodes.is_empty() { highlight } else { Shared::new(guide_nodes) };
-    let hl_kinds = Shared::new(guide_kinds);
 
     let cluster_view = html! {
         <div class="cluster-wrap">

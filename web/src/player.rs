@@ -102,7 +102,7 @@ pub struct Player {
     pub notice: Option<String>,
     /// Playback stops here (embeds with an `end`), or at the end of the run.
     pub stop_at: Option<f64>,
-    /// Bumped on every change of the simulation, so views can memoise on it.
+    /// Changes on every change of the simulation, and is never the same for two runs, so views can memoise on it.
     pub version: u64,
     /// The space-time diagram of the run computed so far (grows with the trace).
     pub diagram: Rc<RefCell<Diagram>>,
@@ -113,6 +113,20 @@ pub struct Player {
     /// Trace records already scanned for `marks` (kept in step with the diagram, never rescanned per frame).
     marks_upto: u64,
     events: u64,
+}
+
+thread_local! {
+    static VERSIONS: std::cell::Cell<u64> = const { std::cell::Cell::new(0) };
+}
+
+/// A version number not handed out before in this page. Versions are unique across players, not counted per run:
+/// views memoised on a version (the event log, the message list, the diagram) must not take a freshly loaded run
+/// that has moved as often as the previous one for that one.
+fn next_version() -> u64 {
+    VERSIONS.with(|v| {
+        v.set(v.get() + 1);
+        v.get()
+    })
 }
 
 impl PartialEq for Player {
@@ -191,7 +205,7 @@ impl Player {
             highlight: Shared::new(Vec::new()),
             notice: None,
             stop_at: None,
-            version: 0,
+            version: next_version(),
             events: 0,
         };
         p.sync_to(0.0);
@@ -230,7 +244,7 @@ impl Player {
             if r.first_violations().len() != self.violations.len() {
                 self.violations = Shared::new(r.first_violations().to_vec());
             }
-            self.version += 1;
+            self.version = next_version();
         }
         if !self.playing {
             self.liveness = Shared::new(r.liveness());

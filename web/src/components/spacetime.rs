@@ -270,19 +270,27 @@ fn paint(c: &web_sys::HtmlCanvasElement, size: Option<(f64, f64)>, shapes: &[Sha
             3 => {
                 ctx.set_fill_style_str(colour);
                 for s in group {
-                    if let Shape::Text { x, y, text, .. } = s {
+                    if let Shape::Text { x, y, text, class } = s {
+                        // Notes beside a mark end at it, as in the SVG drawing (text-anchor: end).
+                        let end = class.starts_with("st-marktext");
+                        if end {
+                            ctx.set_text_align("end");
+                        }
                         let _ = ctx.fill_text(text, *x, *y);
+                        if end {
+                            ctx.set_text_align("start");
+                        }
                     }
                 }
             }
             _ => {
-                // Where the glyph would sit: starting at x, on baseline y (9 px type).
+                // Where the SVG drawing puts the glyph: centred on x, on baseline y (12 px type).
                 ctx.set_stroke_style_str(colour);
                 ctx.set_line_width(f64::from(width) / 10.0);
                 ctx.begin_path();
                 for s in group {
                     if let Shape::Text { x, y, .. } = s {
-                        let (cx, cy) = (*x + 3.5, *y - 3.5);
+                        let (cx, cy) = (*x, *y - 4.0);
                         ctx.move_to(cx - 3.0, cy - 3.0);
                         ctx.line_to(cx + 3.0, cy + 3.0);
                         ctx.move_to(cx + 3.0, cy - 3.0);

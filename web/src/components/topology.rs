@@ -396,7 +396,8 @@ fn paint(
         ctx.line_to(x - 6.0, y + 6.0);
         ctx.stroke();
         // In a busy run (no message labels either) a dozen reasons fading at once are noise: the cross says
-        // "lost", and the diagram and the message list keep the reason.
+        // "lost", the event log keeps the reason, and the diagram shows it beside the lost arrow when its window
+        // is sparse or the arrow is selected.
         if labelled {
             let _ = ctx.fill_text(&format!("{} {}", f.kind, f.reason), x, y + 20.0);
         }

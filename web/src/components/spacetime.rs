@@ -129,6 +129,49 @@ fn hit(shapes: &[Shape], x: f64, y: f64) -> Option<Hit> {
     best.map(|(_, h)| h)
 }
 
+/// What a shape's class says about how it is painted, read in one pass over its words (the paint used to search
+/// the class for each word in turn, a few thousand substring searches a frame).
+#[derive(Default)]
+struct Style {
+    band: bool,
+    bad: bool,
+    down: bool,
+    hue: Option<u8>,
+    selected: bool,
+    future_run: bool,
+    past: bool,
+    future: bool,
+    concurrent: bool,
+    cross: bool,
+    reason: bool,
+}
+
+impl Style {
+    fn of(class: &str) -> Style {
+        let mut st = Style::default();
+        for word in class.split(' ') {
+            match word {
+                "band" => st.band = true,
+                "violation" | "crash" => st.bad = true,
+                "st-down" => st.down = true,
+                "selected" => st.selected = true,
+                "future-run" => st.future_run = true,
+                "past" => st.past = true,
+                "future" => st.future = true,
+                "concurrent" => st.concurrent = true,
+                "st-cross" => st.cross = true,
+                "st-reason" => st.reason = true,
+                w => {
+                    if let Some(k) = w.strip_prefix("hue").and_then(|k| k.parse::<u8>().ok()) {
+                        st.hue = Some(k);
+                    }
+                }
+            }
+        }
+        st
+    }
+}
+
 /// The label of message `id`'s arrow among `shapes`, placed as the full drawing places it: its type beside the
 /// middle of the arrow (if types are shown), or, lost, its type and why it was lost beside the cross.
 fn selected_label(d: &Diagram, shapes: &[Shape], id: u64, types: bool) -> Option<Shape> {
@@ -195,39 +238,33 @@ fn paint(c: &web_sys::HtmlCanvasElement, size: Option<(f64, f64)>, shapes: &[Sha
     // (layer, colour, line width, opacity); the layer keeps bands under lines under points under text.
     let mut groups: netsplit_core::vecmap::VecMap<(u8, u8, u8, u8), Vec<&Shape>> = Default::default();
     for s in shapes {
+        let st = Style::of(shape_class(s));
         let key = match s {
-            Shape::Rect { class, .. } => {
-                let band = class.starts_with("band");
-                let colour = if band || class.contains("violation") || class.contains("crash") { BAD } else { MUTED };
-                (0, colour, 0, if band { 9 } else { 60 })
-            }
-            Shape::Line { class, .. } => {
-                let hue = class.split(' ').find_map(|c| c.strip_prefix("hue")).and_then(|k| k.parse::<u8>().ok());
-                let colour = match hue {
+            Shape::Rect { .. } => (0, if st.band || st.bad { BAD } else { MUTED }, 0, if st.band { 9 } else { 60 }),
+            Shape::Line { .. } => {
+                let colour = match st.hue {
                     Some(k) => k % 8,
-                    None if class.starts_with("st-down") => BAD,
+                    None if st.down => BAD,
                     None => MUTED,
                 };
-                let width = if class.contains("selected") { 30 } else { 13 };
-                (1, colour, width, if class.contains("future-run") { 25 } else { 100 })
+                (1, colour, if st.selected { 30 } else { 13 }, if st.future_run { 25 } else { 100 })
             }
-            Shape::Circle { class, .. } => {
-                let colour = if class.contains("selected") {
+            Shape::Circle { .. } => {
+                let colour = if st.selected {
                     AMBER
-                } else if class.contains("past") {
+                } else if st.past {
                     ACCENT
-                } else if class.contains("future") && !class.contains("future-run") {
+                } else if st.future && !st.future_run {
                     OK
                 } else {
                     FG
                 };
-                let faint = class.contains("concurrent") || class.contains("future-run");
-                (2, colour, 0, if faint { 30 } else { 100 })
+                (2, colour, 0, if st.concurrent || st.future_run { 30 } else { 100 })
             }
             // A lost message's cross is stroked, not typed: "✕" is not in the canvas font, and every fillText of it
             // went through font fallback, the dearest call of the frame in a lossy run.
-            Shape::Text { class, .. } if class == "st-cross" => (4, BAD, 15, 100),
-            Shape::Text { class, .. } => (3, if class.contains("reason") { BAD } else { MUTED }, 0, 100),
+            Shape::Text { .. } if st.cross => (4, BAD, 15, 100),
+            Shape::Text { .. } => (3, if st.reason { BAD } else { MUTED }, 0, 100),
         };
         groups.entry(key).or_default().push(s);
     }
@@ -304,15 +341,19 @@ fn paint(c: &web_sys::HtmlCanvasElement, size: Option<(f64, f64)>, shapes: &[Sha
     ctx.set_global_alpha(1.0);
 }
 
-/// The drawing layer of a shape, from its class (back to front).
-fn layer(s: &Shape) -> usize {
-    let class = match s {
+/// A shape's class.
+fn shape_class(s: &Shape) -> &str {
+    match s {
         Shape::Line { class, .. }
         | Shape::Circle { class, .. }
         | Shape::Rect { class, .. }
         | Shape::Text { class, .. } => class,
-    };
-    let first = class.split(' ').next().unwrap_or("");
+    }
+}
+
+/// The drawing layer of a shape, from its class (back to front).
+fn layer(s: &Shape) -> usize {
+    let first = shape_class(s).split(' ').next().unwrap_or("");
     match first {
         "band" => 0,
         "st-line" | "st-down" | "st-paused" => 1,

@@ -119,6 +119,9 @@ pub struct Labels {
     /// Leave out tooltips and data other than the hit-test ids: a canvas paint never shows them, and formatting
     /// them for every visible event cost more than the painting.
     pub bare: bool,
+    /// A crowded window: arrows carry no labels (types, loss reasons) except the focused message's, as a hundred
+    /// labels pile up into a smear where the arrows leave a busy node.
+    pub crowded: bool,
 }
 
 /// Highlighting for a selected event.
@@ -233,6 +236,7 @@ pub fn shapes(
             continue;
         }
         let (x1, y1) = (g.x(from.node), g.y(coord_of(d, from, order)));
+        let labelled = !labels.crowded || focus.message == Some(a.id);
         let mut class = format!("st-arrow hue{}", hue(a.msg));
         if focus.message == Some(a.id) {
             class.push_str(" selected");
@@ -246,7 +250,7 @@ pub fn shapes(
                 class.push_str(" inverted");
             }
             out.push(Shape::Line { x1, y1, x2, y2, class, data: Some(("msg", a.id.to_string())) });
-            if labels.types {
+            if labels.types && labelled {
                 out.push(Shape::Text {
                     x: (x1 + x2) / 2.0 + 4.0,
                     y: (y1 + y2) / 2.0,
@@ -261,12 +265,14 @@ pub fn shapes(
             let y2 = if order == Order::TrueTime { g.y(t as f64).max(y1 + 8.0) } else { y1 + 12.0 };
             out.push(Shape::Line { x1, y1, x2, y2, class: class + " lost", data: Some(("msg", a.id.to_string())) });
             out.push(Shape::Text { x: x2, y: y2 + 4.0, text: "✕".into(), class: "st-cross".into() });
-            out.push(Shape::Text {
-                x: x2 + 8.0,
-                y: y2 + 4.0,
-                text: format!("{} {reason}", a.msg),
-                class: "st-reason".into(),
-            });
+            if labelled {
+                out.push(Shape::Text {
+                    x: x2 + 8.0,
+                    y: y2 + 4.0,
+                    text: format!("{} {reason}", a.msg),
+                    class: "st-reason".into(),
+                });
+            }
         }
     }
     // Marks (annotations), under the event points, in true-time order only: they have no Lamport timestamp of their own.
@@ -525,5 +531,34 @@ mod tests {
         let inside = d.points.iter().filter(|p| (1000..=1050).contains(&p.t)).count();
         assert_eq!(circles, inside, "exactly the points of the window are drawn");
         assert!(circles * 50 < d.points.len(), "{circles} of {}", d.points.len());
+    }
+
+    #[test]
+    fn a_crowded_window_labels_only_the_focused_arrow() {
+        let mut r = load_str(include_str!("../../scenarios/NET-2.json")).unwrap();
+        r.set_recording(true);
+        r.run_to_end();
+        let d = Diagram::build(&r.take_trace(), 2);
+        let g = Geometry { width: 400.0, top: 40.0, c0: 0.0, scale: 3.0, n: 2 };
+        let ids = vec!["A".to_string(), "B".to_string()];
+        let draw = |crowded: bool, message: Option<u64>| {
+            let labels = Labels { types: true, crowded, ..Default::default() };
+            let focus = Focus { message, ..Default::default() };
+            shapes(&d, &ids, Order::TrueTime, &g, (0.0, 200.0), (0, 200), labels, &focus, u64::MAX)
+        };
+        let count = |sh: &[Shape], which: &str| {
+            sh.iter().filter(|s| matches!(s, Shape::Text { class, .. } if class == which)).count()
+        };
+        let delivered = d.arrows.iter().find(|a| a.to.is_some()).expect("a delivered message").id;
+        let lost = d.arrows.iter().find(|a| a.lost.is_some()).expect("a lost message").id;
+        let full = draw(false, None);
+        assert!(count(&full, "st-type") > 1 && count(&full, "st-reason") > 1);
+        let crowded = draw(true, None);
+        assert_eq!((count(&crowded, "st-type"), count(&crowded, "st-reason")), (0, 0));
+        assert_eq!(count(&crowded, "st-cross"), count(&full, "st-cross"), "lost arrows keep their crosses");
+        let with_delivered = draw(true, Some(delivered));
+        assert_eq!((count(&with_delivered, "st-type"), count(&with_delivered, "st-reason")), (1, 0));
+        let with_lost = draw(true, Some(lost));
+        assert_eq!((count(&with_lost, "st-type"), count(&with_lost, "st-reason")), (0, 1));
     }
 }

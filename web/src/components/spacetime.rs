@@ -172,34 +172,6 @@ impl Style {
     }
 }
 
-/// The label of message `id`'s arrow among `shapes`, placed as the full drawing places it: its type beside the
-/// middle of the arrow (if types are shown), or, lost, its type and why it was lost beside the cross.
-fn selected_label(d: &Diagram, shapes: &[Shape], id: u64, types: bool) -> Option<Shape> {
-    let key = id.to_string();
-    let (x1, y1, x2, y2, lost) = shapes.iter().find_map(|s| match s {
-        Shape::Line { x1, y1, x2, y2, data: Some(("msg", v)), class } if *v == key => {
-            Some((*x1, *y1, *x2, *y2, class.ends_with(" lost")))
-        }
-        _ => None,
-    })?;
-    let arrow = d.arrows.iter().find(|a| a.id == id)?;
-    match arrow.lost {
-        Some((_, _, reason)) if lost => Some(Shape::Text {
-            x: x2 + 8.0,
-            y: y2 + 4.0,
-            text: format!("{} {reason}", arrow.msg),
-            class: "st-reason".into(),
-        }),
-        _ if types && !lost => Some(Shape::Text {
-            x: (x1 + x2) / 2.0 + 4.0,
-            y: (y1 + y2) / 2.0,
-            text: arrow.msg.into(),
-            class: "st-type".into(),
-        }),
-        _ => None,
-    }
-}
-
 /// Paints shapes (in the panel's 520×620 units) on the canvas under the SVG, fitted the way the SVG fits its
 /// viewBox (centred, uniform scale); an empty list clears it. `size` is the canvas's CSS size.
 fn paint(c: &web_sys::HtmlCanvasElement, size: Option<(f64, f64)>, shapes: &[Shape]) {
@@ -487,26 +459,20 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
     };
     let dense = visible > DENSE;
     let canvas_shapes = if dense {
-        // A dense window has more arrows than room for their labels (types, and why lost ones were lost), which
-        // pile up into a smear where the arrows leave a busy node, and painting them was the dearest part of the
-        // frame: only the selected arrow keeps its label there. Lost arrows keep their crosses. Sparse windows
-        // label every arrow.
-        let mut sh = shapes(
+        // A dense window has more arrows than room for their labels, and painting them was the dearest part of the
+        // frame: only the selected arrow keeps its label there (see `Labels::crowded`). Sparse windows label
+        // every arrow.
+        shapes(
             &d,
             &p.ids,
             ord,
             &g,
             (c_from, c_to),
             (t_from, t_to),
-            Labels { headers: false, bare: true, types: false, ..*labels },
+            Labels { headers: false, bare: true, crowded: true, ..*labels },
             &focus,
             p.events,
-        );
-        sh.retain(|s| !matches!(s, Shape::Text { class, .. } if class == "st-reason"));
-        if let Some(label) = focus.message.and_then(|id| selected_label(&d, &sh, id, labels.types)) {
-            sh.push(label);
-        }
-        sh
+        )
     } else {
         Vec::new()
     };

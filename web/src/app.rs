@@ -195,17 +195,14 @@ pub fn App(props: &AppProps) -> Html {
     // callback is compared by identity, so a fresh one each frame would re-render every panel every frame.
     let send: Callback<Msg> = {
         let d = player.dispatcher();
-        (*use_memo((), move |_| {
-            Callback::from(move |m: Msg| {
-                // Whatever is loaded now (a sandbox, a file, a counterexample, another preset) wins over a preset
-                // still being fetched.
-                if matches!(m, Msg::Load(_)) {
-                    presets::cancel();
-                }
-                d.dispatch(m)
-            })
-        }))
-        .clone()
+        use_callback((), move |m: Msg, _| {
+            // Whatever is loaded now (a sandbox, a file, a counterexample, another preset) wins over a preset still
+            // being fetched.
+            if matches!(m, Msg::Load(_)) {
+                presets::cancel();
+            }
+            d.dispatch(m)
+        })
     };
 
     // Animation loop while playing.
@@ -271,67 +268,54 @@ pub fn App(props: &AppProps) -> Html {
 
     let on_lang = {
         let lang = lang.setter();
-        (*use_memo((), move |_| Callback::from(move |l: Lang| lang.set(l)))).clone()
+        use_callback((), move |l: Lang, _| lang.set(l))
     };
     let on_theme = {
         let theme = theme.setter();
-        (*use_memo((), move |_| {
-            Callback::from(move |t: String| {
-                set_theme(&t);
-                theme.set(t);
-            })
-        }))
-        .clone()
+        use_callback((), move |t: String, _| {
+            set_theme(&t);
+            theme.set(t);
+        })
     };
     let on_select = {
         let send = send.clone();
         let menu_open = menu_open.setter();
-        (*use_memo((), move |_| {
-            Callback::from(move |s: Selection| {
-                menu_open.set(matches!(s, Selection::Node(_)));
-                send.emit(Msg::Select(s));
-            })
-        }))
-        .clone()
+        use_callback((), move |s: Selection, _| {
+            menu_open.set(matches!(s, Selection::Node(_)));
+            send.emit(Msg::Select(s));
+        })
     };
     let on_split = {
         let send = send.clone();
-        (*use_memo((), move |_| {
-            Callback::from(move |groups: Vec<Vec<usize>>| send.emit(Msg::Act(Box::new(Action::Partition(groups)))))
-        }))
-        .clone()
+        use_callback((), move |groups: Vec<Vec<usize>>, _| send.emit(Msg::Act(Box::new(Action::Partition(groups)))))
     };
     let on_link = {
         let send = send.clone();
-        (*use_memo(snap.cut.clone(), move |cut| {
-            let cut = cut.clone();
-            Callback::from(move |(a, b, one_way): (usize, usize, bool)| {
-                let both_cut = cut[a][b] && cut[b][a];
-                let acts: Vec<Action> = if one_way {
-                    if cut[a][b] {
-                        vec![Action::Restore { src: a, dst: b }]
-                    } else {
-                        vec![Action::Cut { src: a, dst: b }]
-                    }
-                } else if both_cut || cut[a][b] || cut[b][a] {
-                    vec![Action::Restore { src: a, dst: b }, Action::Restore { src: b, dst: a }]
+        use_callback(snap.cut.clone(), move |(a, b, one_way): (usize, usize, bool), cut| {
+            let both_cut = cut[a][b] && cut[b][a];
+            let acts: Vec<Action> = if one_way {
+                if cut[a][b] {
+                    vec![Action::Restore { src: a, dst: b }]
                 } else {
-                    vec![Action::Cut { src: a, dst: b }, Action::Cut { src: b, dst: a }]
-                };
-                for a in acts {
-                    send.emit(Msg::Act(Box::new(a)));
+                    vec![Action::Cut { src: a, dst: b }]
                 }
-            })
-        }))
-        .clone()
+            } else if both_cut || cut[a][b] || cut[b][a] {
+                vec![Action::Restore { src: a, dst: b }, Action::Restore { src: b, dst: a }]
+            } else {
+                vec![Action::Cut { src: a, dst: b }, Action::Cut { src: b, dst: a }]
+            };
+            for a in acts {
+                send.emit(Msg::Act(Box::new(a)));
+            }
+        })
     };
     let toggle_partition = {
         let pm = partition_mode.setter();
-        (*use_memo(*partition_mode, move |&on| Callback::from(move |_| pm.set(!on)))).clone()
+        use_callback(*partition_mode, move |_, &on| pm.set(!on))
     };
     let close_menu = {
         let m = menu_open.setter();
-        (*use_memo((), move |_| Callback::from(move |_| m.set(false)))).clone()
+        use_callback((), move |_, _| m.set(false))
     };
     let close_help = {
         let h = help.clone();
@@ -339,7 +323,7 @@ pub fn App(props: &AppProps) -> Html {
     };
     let open_help = {
         let h = help.setter();
-        (*use_memo((), move |_| Callback::from(move |()| h.set(true)))).clone()
+        use_callback((), move |(), _| h.set(true))
     };
 
     // Derived views of the trace: recently dropped messages, the log window, violation marks on the scrubber.
@@ -365,30 +349,31 @@ pub fn App(props: &AppProps) -> Html {
     // rebuilding hundreds of rows inside an animation frame made those frames the slowest of the run. The timer's
     // render runs between frames: App's own view, and of the components only the panel whose turn it is (the
     // others get equal props, see the memoised values below). Paused, both follow every step and seek.
-    let refresh = use_state(|| 0u64);
-    let ticks = use_mut_ref(|| Rc::new(Cell::new(0u64))).borrow().clone();
+    let ticks = use_mut_ref(|| 0u64);
     {
-        let refresh = refresh.setter();
+        let ticks = ticks.clone();
+        let render = use_force_update();
         use_effect_with(player.playing, move |&playing| {
             let timer = playing.then(|| {
                 gloo::timers::callback::Interval::new(250, move || {
                     // A hidden page shows nothing and gets no animation frames: nothing to refresh either.
                     if !gloo::utils::document().hidden() {
-                        ticks.set(ticks.get() + 1);
-                        refresh.set(ticks.get());
+                        *ticks.borrow_mut() += 1;
+                        render.force_update();
                     }
                 })
             });
             move || drop(timer)
         });
     }
+    let tick = *ticks.borrow();
     let pace = use_mut_ref(|| Pace { log: 0, list: 0, tick: 0 });
     let (log_version, list_version) = {
         let mut k = pace.borrow_mut();
         if !player.playing {
-            *k = Pace { log: player.version, list: player.version, tick: *refresh };
-        } else if *refresh != k.tick {
-            k.tick = *refresh;
+            *k = Pace { log: player.version, list: player.version, tick };
+        } else if tick != k.tick {
+            k.tick = tick;
             if k.tick % 2 == 1 {
                 k.log = player.version;
             } else {
@@ -532,33 +517,27 @@ pub fn App(props: &AppProps) -> Html {
     let go_guide = {
         let guide = guide.setter();
         let send = send.clone();
-        (*use_memo((), move |_| {
-            Callback::from(move |(c, st): (usize, usize)| {
-                let Some(step) = CHAPTERS.get(c).and_then(|ch| ch.steps.get(st)) else { return };
-                guide.set(Some((c, st)));
-                let send = send.clone();
-                let until = step.until as f64;
-                presets::request(step.scenario, move |r| match r {
-                    Ok(sc) => {
-                        send.emit(Msg::Load(Box::new(sc)));
-                        send.emit(Msg::Seek(until));
-                    }
-                    Err(e) => send.emit(Msg::Notice(format!("guide: {e}"))),
-                });
-            })
-        }))
-        .clone()
+        use_callback((), move |(c, st): (usize, usize), _| {
+            let Some(step) = CHAPTERS.get(c).and_then(|ch| ch.steps.get(st)) else { return };
+            guide.set(Some((c, st)));
+            let send = send.clone();
+            let until = step.until as f64;
+            presets::request(step.scenario, move |r| match r {
+                Ok(sc) => {
+                    send.emit(Msg::Load(Box::new(sc)));
+                    send.emit(Msg::Seek(until));
+                }
+                Err(e) => send.emit(Msg::Notice(format!("guide: {e}"))),
+            });
+        })
     };
     let exit_guide = {
         let guide = guide.setter();
-        (*use_memo((), move |_| Callback::from(move |()| guide.set(None)))).clone()
+        use_callback((), move |(), _| guide.set(None))
     };
     let on_guide = {
         let (go, exit) = (go_guide.clone(), exit_guide.clone());
-        (*use_memo(guide.is_some(), move |&open| {
-            Callback::from(move |()| if open { exit.emit(()) } else { go.emit((0, 0)) })
-        }))
-        .clone()
+        use_callback(guide.is_some(), move |(), &open| if open { exit.emit(()) } else { go.emit((0, 0)) })
     };
     // Guide highlights: the step's nodes and message types.
     let (guide_nodes, hl_kinds) = (*use_memo((*guide, player.base.clone()), |(guide, base)| match *guide {

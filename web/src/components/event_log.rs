@@ -1,6 +1,6 @@
 //! The event log: the trace around the playhead, filterable by node and kind; clicking an entry seeks there.
 
-use super::topology::data_of;
+use super::data_of;
 use crate::i18n::{tr, use_lang};
 use crate::player::{Msg, Shared};
 use netsplit_core::trace::{TraceEvent, TraceKind};

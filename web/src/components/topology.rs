@@ -3,6 +3,7 @@
 //! A message's position is interpolated between its send and delivery times at the playhead, so the animation is
 //! exact at any speed and when scrubbing. Dropped messages fall away for a moment with the reason they were lost.
 
+use super::data_of;
 use super::palette::{palette, Palette};
 use crate::i18n::{tr, use_lang};
 use crate::player::{Selection, Shared};
@@ -208,12 +209,6 @@ pub struct MessageListProps {
     pub positions: bool,
     /// A message was picked.
     pub on_select: Callback<Selection>,
-}
-
-/// The `data-*` attribute `name` of the element `e` happened in, or of its nearest ancestor that has one.
-pub fn data_of(e: &MouseEvent, name: &str) -> Option<String> {
-    let el = e.target()?.dyn_into::<Element>().ok()?;
-    el.closest(&format!("[data-{name}]")).ok()??.get_attribute(&format!("data-{name}"))
 }
 
 /// The messages in flight as buttons, for screen readers and keyboards (the drawing itself is a canvas). One click

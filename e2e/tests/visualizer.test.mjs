@@ -172,12 +172,12 @@ export const tests = [
       await page.waitForSelector(`.insp-event[data-trace='${i}']`);
       const at = await now(page);
       if (Math.abs(at - t) >= 1) throw new Error(`clicked an entry at ${t} ms, the playhead is at ${at} ms`);
-      // The entry is still listed (the log follows the playhead) and is now the newest or among the newest.
+      // The entry is still listed: the log now ends at the playhead, which is that entry.
       await page.waitForSelector(`.event-log .entries li[data-i='${i}']`);
     },
   },
   {
-    name: 'loading another scenario replaces the event log and the message list, also at the same moment',
+    name: 'loading another scenario replaces the event log and the message list',
     async run({ baseUrl, newPage }) {
       const page = await open(await newPage(), baseUrl);
       // Two loads in a row, each stepped the same number of events: the panels must show the second run, not keep
@@ -201,9 +201,39 @@ export const tests = [
       const ids = await page.$$eval('#cluster g.node .node-id', (n) => n.map((x) => x.textContent));
       const [log, list] = await panels();
       const foreign = raftIds.filter((id) => !ids.includes(id));
+      if (foreign.length === 0) throw new Error(`RAFT-1 and 2PC-1 name the same nodes: ${ids}`);
       for (const id of foreign) {
         if (log.split(' ').includes(id) || list.includes(id)) throw new Error(`2PC-1's panels still name ${id}: ${log} / ${list}`);
       }
+    },
+  },
+  {
+    name: 'while playing, the event log and the message list keep up; paused, they stay at the playhead',
+    async run({ baseUrl, newPage }) {
+      const page = await open(await newPage(), baseUrl);
+      await preset(page, 'raft', 'RAFT-stress');
+      const newest = () => page.evaluate(() => {
+        const li = document.querySelector('.event-log .entries li');
+        return li ? [li.dataset.i, Number(li.querySelector('.t').textContent)] : [null, -1];
+      });
+      const list = () => page.$$eval('#msg-list button', (b) => b.map((x) => x.dataset.msg).join(','));
+      const [i0] = await newest();
+      const l0 = await list();
+      await page.keyboard.press(' ');
+      // Refreshed in turns twice a second each: both change within a couple of seconds of play.
+      await page.waitForFunction((i) => document.querySelector('.event-log .entries li')?.dataset.i !== i, i0,
+        { timeout: 5000 });
+      await page.waitForFunction((l) => [...document.querySelectorAll('#msg-list button')].map((x) => x.dataset.msg)
+        .join(',') !== l, l0, { timeout: 5000 });
+      await page.keyboard.press(' ');
+      // Paused: the log's newest entry is at or before the playhead and the messages carry their drawn positions.
+      await page.waitForFunction(() => document.querySelector('#msg-list button')?.dataset.x !== undefined);
+      const [, t] = await newest();
+      const at = await now(page);
+      if (!(t >= 0 && t <= at)) throw new Error(`paused at ${at} ms, the newest log entry is at ${t} ms`);
+      const again = await newest();
+      await page.waitForTimeout(600);
+      if (JSON.stringify(await newest()) !== JSON.stringify(again)) throw new Error('the log moved while paused');
     },
   },
 ];

@@ -460,14 +460,18 @@ mod tests {
     use super::*;
     use crate::run::load_str;
 
-    #[test]
-    fn the_exported_svg_is_standalone_and_has_the_arrows() {
+    /// NET-2 run to its end (lost messages included), its diagram, a geometry for it and its node names.
+    fn net2() -> (Diagram, Geometry, Vec<String>) {
         let mut r = load_str(include_str!("../../scenarios/NET-2.json")).unwrap();
         r.set_recording(true);
         r.run_to_end();
         let d = Diagram::build(&r.take_trace(), 2);
-        let g = Geometry { width: 400.0, top: 40.0, c0: 0.0, scale: 3.0, n: 2 };
-        let ids = vec!["A".to_string(), "B".to_string()];
+        (d, Geometry { width: 400.0, top: 40.0, c0: 0.0, scale: 3.0, n: 2 }, vec!["A".to_string(), "B".to_string()])
+    }
+
+    #[test]
+    fn the_exported_svg_is_standalone_and_has_the_arrows() {
+        let (d, g, ids) = net2();
         let sh = shapes(
             &d,
             &ids,
@@ -535,12 +539,7 @@ mod tests {
 
     #[test]
     fn a_crowded_window_labels_only_the_focused_arrow() {
-        let mut r = load_str(include_str!("../../scenarios/NET-2.json")).unwrap();
-        r.set_recording(true);
-        r.run_to_end();
-        let d = Diagram::build(&r.take_trace(), 2);
-        let g = Geometry { width: 400.0, top: 40.0, c0: 0.0, scale: 3.0, n: 2 };
-        let ids = vec!["A".to_string(), "B".to_string()];
+        let (d, g, ids) = net2();
         let draw = |crowded: bool, message: Option<u64>| {
             let labels = Labels { types: true, crowded, ..Default::default() };
             let focus = Focus { message, ..Default::default() };

@@ -18,7 +18,7 @@ mod record;
 mod tests;
 mod timers;
 
-pub use chunked::ChunkedLog;
+pub use chunked::ChunkedVec;
 pub use explore::{LocalEvent, PendingDelivery};
 
 use crate::check::{Checker, Found, Liveness, Violation};
@@ -271,7 +271,8 @@ pub struct Simulation<P: Protocol> {
     checker: P::Checker,
     rec: Recorder,
     #[cfg(feature = "report")]
-    timeline: ChunkedLog<TimelineEntry<P::Obs>>,
+    /// Only appended to, and only by the report: larger chunks than the default, fewer allocations.
+    timeline: ChunkedVec<TimelineEntry<P::Obs>, 512>,
     #[cfg(not(feature = "report"))]
     timeline: NoTimeline,
     effects: Vec<Effect<P>>,

@@ -13,7 +13,7 @@ use super::{Raft, RaftParams};
 use crate::check::{Checker, Found, InvariantInfo, Liveness};
 use crate::hash::TraceHasher;
 use crate::protocol::{Effect, NodeId};
-use crate::sim::World;
+use crate::sim::{ChunkedVec, World};
 use crate::time::Time;
 use crate::vecmap::{VecMap, VecSet};
 use serde_json::{json, Map, Value};
@@ -110,14 +110,14 @@ pub struct RaftChecker {
     /// The term each node currently leads.
     leading: Vec<Option<u64>>,
     /// Mirror of every persisted log.
-    logs: Vec<Vec<Slot>>,
+    logs: Vec<ChunkedVec<Slot>>,
     /// First entry committed at each index (index k at k − 1).
-    committed: Vec<Committed>,
+    committed: ChunkedVec<Committed>,
     conflicts: Vec<Conflict>,
     /// Largest commit term recorded.
     tc_max: u64,
     /// First application seen at each index: (node, entry, entry hash).
-    applied: Vec<(NodeId, Entry, u64)>,
+    applied: ChunkedVec<(NodeId, Entry, u64)>,
     /// commitIndex last seen per live node.
     commit_seen: Vec<u64>,
     /// Last non-null vote persisted per node: (term, candidate).
@@ -130,10 +130,10 @@ pub struct RaftChecker {
     new_commits: Vec<(u64, Option<usize>)>,
     reported: VecSet<(&'static str, u64, u64)>,
     elections: Vec<(Time, NodeId, u64)>,
-    acks: Vec<Ack>,
+    acks: ChunkedVec<Ack>,
     ack_count: u64,
     recent_acks: VecDeque<Time>,
-    rejects: Vec<Rejection>,
+    rejects: ChunkedVec<Rejection>,
     reject_count: u64,
 }
 
@@ -148,7 +148,7 @@ impl RaftChecker {
     }
 
     /// Client acknowledgements (the first 1000).
-    pub fn acks(&self) -> &[Ack] {
+    pub fn acks(&self) -> &ChunkedVec<Ack> {
         &self.acks
     }
 
@@ -158,7 +158,7 @@ impl RaftChecker {
     }
 
     /// Rejected client commands (the first 1000).
-    pub fn rejections(&self) -> &[Rejection] {
+    pub fn rejections(&self) -> &ChunkedVec<Rejection> {
         &self.rejects
     }
 
@@ -465,11 +465,11 @@ impl Checker<Raft> for RaftChecker {
             majority: n / 2 + 1,
             leaders_by_term: VecMap::new(),
             leading: vec![None; n],
-            logs: vec![Vec::new(); n],
-            committed: Vec::new(),
+            logs: vec![ChunkedVec::default(); n],
+            committed: ChunkedVec::default(),
             conflicts: Vec::new(),
             tc_max: 0,
-            applied: Vec::new(),
+            applied: ChunkedVec::default(),
             commit_seen: vec![0; n],
             last_vote: vec![None; n],
             touched: 0,
@@ -477,10 +477,10 @@ impl Checker<Raft> for RaftChecker {
             new_commits: Vec::new(),
             reported: VecSet::new(),
             elections: Vec::new(),
-            acks: Vec::new(),
+            acks: ChunkedVec::default(),
             ack_count: 0,
             recent_acks: VecDeque::new(),
-            rejects: Vec::new(),
+            rejects: ChunkedVec::default(),
             reject_count: 0,
         }
     }

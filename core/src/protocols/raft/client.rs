@@ -13,6 +13,7 @@
 //! (`<host>@<monotonic clock at boot>`) when the host recovers.
 
 use super::state::{ClientTag, Entry, Text};
+use crate::sim::ChunkedVec;
 use crate::vecmap::VecMap;
 
 /// The replicated state machine: executes commands in log order, once per `(clientId, seq)`.
@@ -21,7 +22,7 @@ pub struct StateMachine {
     /// clientId → (last executed seq, its result).
     sessions: VecMap<Text, (u64, u64)>,
     /// The commands executed, with their indices, in index order.
-    executed: Vec<(u64, Text)>,
+    executed: ChunkedVec<(u64, Text)>,
 }
 
 impl StateMachine {
@@ -49,7 +50,7 @@ impl StateMachine {
     }
 
     /// Executed commands in index order.
-    pub fn executed(&self) -> &[(u64, Text)] {
+    pub fn executed(&self) -> &ChunkedVec<(u64, Text)> {
         &self.executed
     }
 

@@ -58,7 +58,7 @@ mod tests;
 pub use checker::RaftChecker;
 pub use node::Raft;
 pub use params::{ElectionTimeout, RaftParams};
-pub use state::{ClientReply, ClientTag, Entry, RaftDurable, RaftMsg, RaftObs, RaftRecord, RaftTimer, Role};
+pub use state::{ClientReply, ClientTag, Entry, Log, RaftDurable, RaftMsg, RaftObs, RaftRecord, RaftTimer, Role};
 
 use crate::protocol::{Cluster, Ctx, NodeId, Protocol};
 use crate::rng::Rng;
@@ -97,14 +97,14 @@ fn names(w_ids: &[String], set: impl Iterator<Item = NodeId>) -> String {
     }
 }
 
-fn log_lines(log: &[Entry], commit: u64) -> Vec<LogLine> {
+fn log_lines(log: &Log, commit: u64) -> Vec<LogLine> {
     let skip = log.len().saturating_sub(VIEW_LOG_LINES);
     let mut out = Vec::with_capacity(log.len() - skip + 1);
     if skip > 0 {
         out.push(LogLine { text: format!("… {skip} earlier entries"), committed: (skip as u64) <= commit, term: 0 });
     }
-    for (i, e) in log.iter().enumerate().skip(skip) {
-        let index = i as u64 + 1;
+    for (i, e) in log.iter_from(skip).enumerate() {
+        let index = (skip + i) as u64 + 1;
         let tag = e.client.as_ref().map_or(String::new(), |t| format!(" ({t})"));
         out.push(LogLine { text: format!("[{index}] {e}{tag}"), committed: index <= commit, term: e.term });
     }
@@ -255,7 +255,7 @@ impl Protocol for Raft {
     fn report_node(w: &World<'_, Self>, i: NodeId, _c: &RaftChecker) -> Map<String, Value> {
         let mut m = Map::new();
         let id = |n: Option<NodeId>| n.map_or(Value::Null, |n| json!(w.id(n)));
-        let log_json = |log: &[Entry]| json!(log.iter().map(|e| e.to_string()).collect::<Vec<_>>());
+        let log_json = |log: &Log| json!(log.iter().map(|e| e.to_string()).collect::<Vec<_>>());
         match w.node(i) {
             Some(r) => {
                 m.insert("role".into(), json!(r.role.name()));

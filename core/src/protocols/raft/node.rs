@@ -4,7 +4,9 @@
 use super::client::{ClientDriver, StateMachine};
 use super::params::{ElectionTimeout, RaftParams};
 use super::state::Text;
-use super::state::{ClientReply, ClientTag, Entry, LogExt, RaftDurable, RaftMsg, RaftObs, RaftRecord, RaftTimer, Role};
+use super::state::{
+    ClientReply, ClientTag, Entry, Log, LogExt, RaftDurable, RaftMsg, RaftObs, RaftRecord, RaftTimer, Role,
+};
 use super::Raft as Proto;
 use crate::protocol::{Ctx, NodeId};
 use crate::vecmap::VecMap;
@@ -40,7 +42,7 @@ pub struct Raft {
     // Persistent (mirrored in stable storage through records).
     pub(super) term: u64,
     pub(super) voted_for: Option<NodeId>,
-    pub(super) log: Vec<Entry>,
+    pub(super) log: Log,
     // Volatile on every server.
     pub(super) role: Role,
     pub(super) leader: Option<NodeId>,
@@ -244,7 +246,7 @@ impl Raft {
         let prev = self.next_index[peer] - 1;
         let last = self.log.last_index();
         let end = p.max_entries_per_append.map_or(last, |m| last.min(prev + m));
-        let entries = if end > prev { self.log[prev as usize..end as usize].to_vec() } else { Vec::new() };
+        let entries = if end > prev { self.log.to_vec(prev as usize, end as usize) } else { Vec::new() };
         cx.send(
             peer,
             RaftMsg::AppendEntries {

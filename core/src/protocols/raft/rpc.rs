@@ -160,7 +160,7 @@ impl Raft {
             changed_from = Some(changed_from.map_or(last_new + 1, |c| c.min(last_new + 1)));
         }
         if let Some(from_idx) = changed_from {
-            let entries = self.log.get(from_idx as usize - 1..).map(<[Entry]>::to_vec).unwrap_or_default();
+            let entries = self.log.to_vec(from_idx as usize - 1, usize::MAX);
             cx.persist(RaftRecord::Log { from: from_idx, entries });
         }
         if leader_commit > self.commit {

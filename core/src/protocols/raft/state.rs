@@ -1,6 +1,7 @@
 //! Raft's vocabulary: log entries, messages (§4.3), timers (§4.4), stable records (§4.2, §4.9), observations.
 
 use crate::protocol::{Message, NodeId, Observation, Record, TimerName};
+use crate::sim::ChunkedVec;
 use crate::view::fields;
 use serde_json::{json, Map, Value};
 use std::fmt;
@@ -67,6 +68,10 @@ impl fmt::Display for Entry {
     }
 }
 
+/// A server's log (index 1 is `log[0]`). Shared in chunks between copies, so checkpoints of a long run do not copy
+/// it whole.
+pub type Log = ChunkedVec<Entry>;
+
 /// Helpers over a log whose index 1 is `log[0]`.
 pub trait LogExt {
     /// `lastLogIndex`.
@@ -79,6 +84,22 @@ pub trait LogExt {
     }
     /// Entry at index `i ≥ 1`.
     fn at(&self, i: u64) -> Option<&Entry>;
+}
+
+impl LogExt for Log {
+    fn last_index(&self) -> u64 {
+        self.len() as u64
+    }
+    fn term_at(&self, i: u64) -> u64 {
+        if i == 0 {
+            0
+        } else {
+            self.get(i as usize - 1).map_or(0, |e| e.term)
+        }
+    }
+    fn at(&self, i: u64) -> Option<&Entry> {
+        i.checked_sub(1).and_then(|k| self.get(k as usize))
+    }
 }
 
 impl LogExt for [Entry] {
@@ -412,7 +433,7 @@ pub struct RaftDurable {
     /// votedFor.
     pub voted_for: Option<NodeId>,
     /// The log.
-    pub log: Vec<Entry>,
+    pub log: Log,
 }
 
 /// Observations: the trace's `role`, `apply`, `commit`, `client-reject` records, and the report's timeline.

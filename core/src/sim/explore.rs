@@ -91,8 +91,7 @@ fn feed_debug<T: std::fmt::Debug + ?Sized>(h: &mut TraceHasher, x: &T) {
 
 impl<P: Protocol> Simulation<P> {
     fn timer_live(&self, node: NodeId, timer: &P::Timer, seq: u64) -> bool {
-        let s = &self.nodes[node];
-        s.up && s.timers.get(timer).is_some_and(|e| e.seq == seq)
+        super::timer_live(&self.nodes[node], timer, seq)
     }
 
     /// The deliveries waiting in the event queue, in the order they would happen (deliveries deferred by a paused
@@ -240,8 +239,14 @@ impl<P: Protocol> Simulation<P> {
             }
             h.write_u8(0xFE);
         }
-        // The queue iterates in key order already.
+        // The queue iterates in key order already. Stale timer entries are left out: they change nothing to come,
+        // and the kernel sweeps them out from time to time.
         for (k, e) in self.queue.iter_keyed() {
+            if let EvKind::Timer { node, timer } = e {
+                if !self.timer_live(*node, timer, k.2) {
+                    continue;
+                }
+            }
             h.write_u64(k.0);
             h.write_u8(k.1);
             self.feed_event(&mut h, e, Some(k.2));

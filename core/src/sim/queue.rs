@@ -79,12 +79,12 @@ impl Calendar {
     }
 
     /// Removes the entries whose slot `remove` selects; returns their slots in queue order.
-    fn remove_slots(&mut self, remove: &mut dyn FnMut(u32) -> bool) -> Vec<(Key, u32)> {
+    fn remove_slots(&mut self, remove: &mut dyn FnMut(Key, u32) -> bool) -> Vec<(Key, u32)> {
         let mut gone = Vec::new();
         for (&time, bucket) in self.times.iter_mut() {
             for (c, lane) in bucket.lanes.iter_mut().enumerate() {
                 lane.retain(|&(s, x)| {
-                    let r = remove(x);
+                    let r = remove((time, c as u8, s), x);
                     if r {
                         gone.push(((time, c as u8, s), x));
                     }
@@ -223,15 +223,25 @@ impl<T> Queue<T> {
     /// Removes the event with sequence number `seq` (exploration hooks), if it is pending.
     pub fn take_seq(&mut self, seq: u64) -> Option<(Time, u8, u64, T)> {
         let slot = self.cal.iter().find(|(k, _)| k.2 == seq)?.1;
-        let ((time, class, seq), slot) = self.cal.remove_slots(&mut |x| x == slot).pop()?;
+        let ((time, class, seq), slot) = self.cal.remove_slots(&mut |_, x| x == slot).pop()?;
         Some((time, class, seq, self.take(slot)))
     }
 
     /// Removes the events `remove` selects and returns them, in queue order.
     pub fn remove_where(&mut self, mut remove: impl FnMut(&T) -> bool) -> Vec<T> {
         let slab = &self.slab;
-        let gone = self.cal.remove_slots(&mut |x| slab[x as usize].as_ref().is_some_and(&mut remove));
+        let gone = self.cal.remove_slots(&mut |_, x| slab[x as usize].as_ref().is_some_and(&mut remove));
         gone.into_iter().map(|(_, slot)| self.take(slot)).collect()
+    }
+
+    /// Drops the events `remove` selects by key and event; returns how many there were.
+    pub fn discard_where(&mut self, mut remove: impl FnMut(Key, &T) -> bool) -> usize {
+        let slab = &self.slab;
+        let gone = self.cal.remove_slots(&mut |k, x| slab[x as usize].as_ref().is_some_and(|e| remove(k, e)));
+        for (_, slot) in &gone {
+            self.take(*slot);
+        }
+        gone.len()
     }
 }
 
@@ -283,9 +293,12 @@ mod tests {
         assert_eq!(gone, vec![0, 3, 6, 9]);
         assert_eq!(q.take_seq(4).map(|e| e.3), Some(4));
         assert_eq!(q.take_seq(4), None);
+        assert_eq!(q.discard_where(|(_, class, seq), x| class == 2 && seq == *x && x % 2 == 1), 1, "5 only");
+        assert_eq!(q.discard_where(|(time, ..), _| time == 3), 1, "7 (6 is gone)");
         let keys: Vec<_> = q.iter_keyed().map(|(k, _)| k).collect();
         assert!(keys.windows(2).all(|w| w[0] < w[1]), "iteration is in queue order: {keys:?}");
-        assert_eq!(drain(&mut q), vec![1, 2, 5, 7, 8]);
+        assert_eq!(drain(&mut q), vec![1, 2, 8]);
+        assert_eq!(q.len(), 0);
     }
 
     #[test]

@@ -562,3 +562,30 @@ fn a_full_network_loses_new_messages_as_overflow_instead_of_growing_without_boun
     // About 116,000 sends by 58 s, of which 100,000 fit.
     assert!((15_000..17_000).contains(&overflow), "{overflow} messages lost to overflow");
 }
+
+/// Raft followers re-arm their election timeout on every heartbeat, each time leaving the old queue entry behind.
+/// The kernel keeps count of those stale entries exactly and sweeps them out once they outnumber the live events,
+/// so the queue, and every checkpoint copied from it, stays proportional to what is really pending.
+#[test]
+fn stale_timer_entries_are_counted_and_swept() {
+    let s = Scenario::parse(include_str!("../../scenarios/RAFT-stress.json")).unwrap();
+    let mut sim = Simulation::<crate::protocols::raft::Raft>::new(&s).unwrap();
+    let mut sweeps = 0;
+    let mut longest = 0;
+    while sim.now() < 20_000 && sim.step() {
+        let live = sim.queue.len() - sim.stale;
+        assert!(sim.stale <= STALE_SWEEP_MIN.max(live), "{} stale entries beside {live} live ones", sim.stale);
+        longest = longest.max(sim.queue.len());
+        let stale_now = sim
+            .queue
+            .iter_keyed()
+            .filter(|(k, e)| matches!(e, EvKind::Timer { node, timer } if !timer_live(&sim.nodes[*node], timer, k.2)))
+            .count();
+        assert_eq!(stale_now, sim.stale, "the count is exact at t = {}", sim.now());
+        if stale_now == 0 {
+            sweeps += 1;
+        }
+    }
+    assert!(sweeps > 100, "the sweep ran ({sweeps} times)");
+    assert!(longest < 2_000, "the queue stayed short: at most {longest} entries (without the sweep: over 5,000)");
+}

@@ -32,19 +32,20 @@ impl<K: Ord, V> Timers<K, V> {
         self.find(k).ok().map(move |i| &mut self.entries[i].1)
     }
 
-    /// Arms timer `k` (replacing its entry if it was armed).
-    pub fn insert(&mut self, k: K, v: V) {
+    /// Arms timer `k`; returns the entry it replaces if it was armed.
+    pub fn insert(&mut self, k: K, v: V) -> Option<V> {
         match self.find(&k) {
-            Ok(i) => self.entries[i].1 = v,
-            Err(i) => self.entries.insert(i, (k, v)),
+            Ok(i) => Some(std::mem::replace(&mut self.entries[i].1, v)),
+            Err(i) => {
+                self.entries.insert(i, (k, v));
+                None
+            }
         }
     }
 
-    /// Disarms timer `k`.
-    pub fn remove(&mut self, k: &K) {
-        if let Ok(i) = self.find(k) {
-            self.entries.remove(i);
-        }
+    /// Disarms timer `k`; returns its entry if it was armed.
+    pub fn remove(&mut self, k: &K) -> Option<V> {
+        self.find(k).ok().map(|i| self.entries.remove(i).1)
     }
 
     /// Disarms every timer.
@@ -73,12 +74,10 @@ mod tests {
             match rng.range(0, 4) {
                 0 | 1 => {
                     let v = rng.next_u64();
-                    t.insert(k, v);
-                    m.insert(k, v);
+                    assert_eq!(t.insert(k, v), m.insert(k, v));
                 }
                 2 => {
-                    t.remove(&k);
-                    m.remove(&k);
+                    assert_eq!(t.remove(&k), m.remove(&k));
                 }
                 _ => {
                     if let Some(v) = t.get_mut(&k) {

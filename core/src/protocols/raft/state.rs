@@ -102,22 +102,6 @@ impl LogExt for Log {
     }
 }
 
-impl LogExt for [Entry] {
-    fn last_index(&self) -> u64 {
-        self.len() as u64
-    }
-    fn term_at(&self, i: u64) -> u64 {
-        if i == 0 {
-            0
-        } else {
-            self.get(i as usize - 1).map_or(0, |e| e.term)
-        }
-    }
-    fn at(&self, i: u64) -> Option<&Entry> {
-        i.checked_sub(1).and_then(|k| self.get(k as usize))
-    }
-}
-
 /// §5.4.1: a candidate's log `(cT, cI)` is at least as up-to-date as the voter's `(vT, vI)` iff
 /// `cT > vT ∨ (cT = vT ∧ cI ≥ vI)`.
 pub fn up_to_date(c_term: u64, c_index: u64, v_term: u64, v_index: u64) -> bool {

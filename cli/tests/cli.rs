@@ -44,6 +44,27 @@ fn run_prints_the_report_and_the_trace_on_request() {
     assert!(lines.iter().any(|e| e["kind"] == "deliver" && e["node"] == "B" && e["t"] == 40));
 }
 
+/// The report's `traceHash` is the same whether the trace is written or not, also for scenarios whose schedule has
+/// client requests and actions that are ignored (their descriptions exist only in the written trace).
+#[test]
+fn the_trace_hash_does_not_depend_on_writing_the_trace() {
+    for id in ["RAFT-3", "3PC-3", "CLK-2-jump", "NET-2"] {
+        let f = scenarios().join(format!("{id}.json"));
+        let hash = |args: &[&str]| {
+            let out = netsplit(&[&["run", f.to_str().unwrap()], args].concat());
+            let report: serde_json::Value = serde_json::from_slice(&out.stdout).expect("report is JSON");
+            report["traceHash"].as_str().unwrap().to_string()
+        };
+        let dest = std::env::temp_dir().join(format!("netsplit-hash-{}-{id}.jsonl", std::process::id()));
+        let written = hash(&[&format!("--trace={}", dest.display())]);
+        let trace = std::fs::read_to_string(&dest).unwrap();
+        assert_eq!(hash(&[]), written, "{id}");
+        if id == "RAFT-3" {
+            assert!(trace.lines().any(|l| l.contains(r#""kind":"action""#)), "{id} has a described action");
+        }
+    }
+}
+
 #[test]
 fn run_overrides_until_and_seed_and_writes_the_trace_to_a_file() {
     let f = scenarios().join("NET-2.json");

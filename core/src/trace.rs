@@ -285,13 +285,17 @@ pub(crate) fn hash_event(h: &mut TraceHasher, t: Time, node: Option<NodeId>, k: 
         TraceKind::Timer { .. } => h.write_u8(5),
         TraceKind::Persist { .. } => h.write_u8(6),
         TraceKind::Observe { .. } => h.write_u8(7),
-        TraceKind::Action { what } => {
+        // An action's description, and an ignored input's, is written only when the trace is recorded, so the
+        // hash takes neither: it must not depend on recording (the CLI with and without --trace, a seek that
+        // re-runs silently from a checkpoint taken while recording). The empty text is what it always took
+        // without recording, so reports keep their hashes.
+        TraceKind::Action { .. } => {
             h.write_u8(8);
-            h.feed(what);
+            h.feed("");
         }
-        TraceKind::Ignored { what } => {
+        TraceKind::Ignored { .. } => {
             h.write_u8(9);
-            h.feed(what);
+            h.feed("");
         }
         TraceKind::Crash { hook } => {
             h.write_u8(10);

@@ -12,11 +12,9 @@ use std::time::Instant;
 #[path = "workload.rs"]
 mod workload;
 
-fn peak_rss_kb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
+#[path = "rss.rs"]
+mod rss;
+use rss::peak_rss_kb;
 
 fn main() {
     const HOUR: u64 = 3_600_000;

@@ -10,11 +10,9 @@ use netsplit_core::scenario::Scenario;
 use netsplit_core::seek::Seeker;
 use std::time::Instant;
 
-fn peak_rss_kb() -> Option<u64> {
-    let status = std::fs::read_to_string("/proc/self/status").ok()?;
-    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
-    line.split_whitespace().nth(1)?.parse().ok()
-}
+#[path = "rss.rs"]
+mod rss;
+use rss::peak_rss_kb;
 
 fn main() {
     const RUN: u64 = 600_000;

@@ -4,10 +4,10 @@
 //! The seeker keeps dozens of whole copies of a run. What grows with a run is history: Raft's logs (on every
 //! server, in its stable storage and in the checker's mirror of it), the commands executed, the entries committed,
 //! the report's timeline. Held in a `Vec`, every checkpoint copied all of it: a ten-minute RAFT-stress run took
-//! about 370 MB in checkpoints. Here the items live in chunks (of [`DEFAULT_CHUNK`] items unless a list says otherwise) behind `Arc`s plus an unshared tail, so
-//! a copy costs the tail and one pointer per chunk. Histories are appended to almost always; the rare change to an
-//! old item (Raft truncating a conflicting suffix, the checker re-recording a commit) copies the one chunk it
-//! touches first.
+//! about 370 MB in checkpoints. Here the items live in chunks (of [`DEFAULT_CHUNK`] items unless a list says
+//! otherwise) behind `Arc`s plus an unshared tail, so a copy costs the tail and one pointer per chunk. Histories are
+//! appended to almost always; the rare change to an old item (Raft truncating a conflicting suffix, the checker
+//! re-recording a commit) copies the one chunk it touches first.
 
 use std::fmt;
 use std::hash::{Hash, Hasher};

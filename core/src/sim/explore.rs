@@ -235,7 +235,7 @@ impl<P: Protocol> Simulation<P> {
             feed_debug(&mut h, &s.rng);
             h.write_u64(s.sim_counter);
             for e in &s.deferred {
-                self.feed_event(&mut h, e, None);
+                feed_event(&mut h, e);
             }
             h.write_u8(0xFE);
         }
@@ -249,7 +249,7 @@ impl<P: Protocol> Simulation<P> {
             }
             h.write_u64(k.0);
             h.write_u8(k.1);
-            self.feed_event(&mut h, e, Some(k.2));
+            feed_event(&mut h, e);
         }
         feed_debug(&mut h, &self.net);
         feed_debug(&mut h, &self.net_rng);
@@ -261,34 +261,34 @@ impl<P: Protocol> Simulation<P> {
         }
         h.finish()
     }
+}
 
-    fn feed_event(&self, h: &mut TraceHasher, e: &EvKind<P>, seq: Option<u64>) {
-        match e {
-            EvKind::Action(a) => {
-                h.write_u8(0);
-                feed_debug(h, a);
-            }
-            EvKind::Deliver(env) => {
-                h.write_u8(1);
-                h.write_usize(env.src);
-                h.write_usize(env.dst);
-                h.write_u64(env.sent_at);
-                h.write_u8(env.dup as u8);
-                h.write_u64(env.lamport);
-                env.vclock.hash(h);
-                h.write_i64(env.sent_wall);
-                env.msg.hash(h);
-            }
-            EvKind::Timer { node, timer } => {
-                h.write_u8(2);
-                h.write_usize(*node);
-                timer.hash(h);
-                h.write_u8(seq.is_none_or(|s| self.timer_live(*node, timer, s)) as u8);
-            }
-            EvKind::Resume(n) => {
-                h.write_u8(3);
-                h.write_usize(*n);
-            }
+/// Feeds a pending event to the state digest (its queue key, if any, is fed by the caller).
+fn feed_event<P: Protocol>(h: &mut TraceHasher, e: &EvKind<P>) {
+    match e {
+        EvKind::Action(a) => {
+            h.write_u8(0);
+            feed_debug(h, a);
+        }
+        EvKind::Deliver(env) => {
+            h.write_u8(1);
+            h.write_usize(env.src);
+            h.write_usize(env.dst);
+            h.write_u64(env.sent_at);
+            h.write_u8(env.dup as u8);
+            h.write_u64(env.lamport);
+            env.vclock.hash(h);
+            h.write_i64(env.sent_wall);
+            env.msg.hash(h);
+        }
+        EvKind::Timer { node, timer } => {
+            h.write_u8(2);
+            h.write_usize(*node);
+            timer.hash(h);
+        }
+        EvKind::Resume(n) => {
+            h.write_u8(3);
+            h.write_usize(*n);
         }
     }
 }

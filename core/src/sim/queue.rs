@@ -227,21 +227,11 @@ impl<T> Queue<T> {
         Some((time, class, seq, self.take(slot)))
     }
 
-    /// Removes the events `remove` selects and returns them, in queue order.
-    pub fn remove_where(&mut self, mut remove: impl FnMut(&T) -> bool) -> Vec<T> {
-        let slab = &self.slab;
-        let gone = self.cal.remove_slots(&mut |_, x| slab[x as usize].as_ref().is_some_and(&mut remove));
-        gone.into_iter().map(|(_, slot)| self.take(slot)).collect()
-    }
-
-    /// Drops the events `remove` selects by key and event; returns how many there were.
-    pub fn discard_where(&mut self, mut remove: impl FnMut(Key, &T) -> bool) -> usize {
+    /// Removes the events `remove` selects (by key and event) and returns them, in queue order.
+    pub fn remove_where(&mut self, mut remove: impl FnMut(Key, &T) -> bool) -> Vec<T> {
         let slab = &self.slab;
         let gone = self.cal.remove_slots(&mut |k, x| slab[x as usize].as_ref().is_some_and(|e| remove(k, e)));
-        for (_, slot) in &gone {
-            self.take(*slot);
-        }
-        gone.len()
+        gone.into_iter().map(|(_, slot)| self.take(slot)).collect()
     }
 }
 
@@ -289,12 +279,12 @@ mod tests {
         for i in 0..10u64 {
             q.push(i / 2, (i % 3) as u8, i, i);
         }
-        let gone = q.remove_where(|x| x % 3 == 0);
+        let gone = q.remove_where(|_, x| x % 3 == 0);
         assert_eq!(gone, vec![0, 3, 6, 9]);
         assert_eq!(q.take_seq(4).map(|e| e.3), Some(4));
         assert_eq!(q.take_seq(4), None);
-        assert_eq!(q.discard_where(|(_, class, seq), x| class == 2 && seq == *x && x % 2 == 1), 1, "5 only");
-        assert_eq!(q.discard_where(|(time, ..), _| time == 3), 1, "7 (6 is gone)");
+        assert_eq!(q.remove_where(|(_, class, seq), x| class == 2 && seq == *x && x % 2 == 1), vec![5]);
+        assert_eq!(q.remove_where(|(time, ..), _| time == 3), vec![7], "6 is gone already");
         let keys: Vec<_> = q.iter_keyed().map(|(k, _)| k).collect();
         assert!(keys.windows(2).all(|w| w[0] < w[1]), "iteration is in queue order: {keys:?}");
         assert_eq!(drain(&mut q), vec![1, 2, 8]);

@@ -3,6 +3,7 @@
 //! Target (issue 3): at least 3,000,000 events/s natively.
 
 use divan::counter::ItemsCount;
+use netsplit_core::protocols::erased::Erased;
 use netsplit_core::protocols::link::Link;
 use netsplit_core::sim::Simulation;
 
@@ -43,5 +44,17 @@ fn link_5_nodes_all_to_all_recording(b: divan::Bencher<'_, '_>) {
             n += sim.take_trace().len();
         }
         n
+    });
+}
+
+/// The same workload in the type-erased kernel that the app, the CLI and the explorer run (one kernel for every
+/// protocol; see `protocols::erased`): what the erasure costs.
+#[divan::bench(sample_count = 10, sample_size = 1)]
+fn link_5_nodes_all_to_all_erased(b: divan::Bencher<'_, '_>) {
+    let s = workload::link_all_to_all(2, 10_000);
+    b.counter(ItemsCount::new(events(10_000))).bench(|| {
+        let mut sim = Simulation::<Erased>::new_unconstrained(&s).unwrap();
+        sim.run_to_end();
+        sim.events()
     });
 }

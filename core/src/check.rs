@@ -5,7 +5,7 @@
 //! invariants see a send whose record is not yet durable) and calls it once after every event. Work per call must
 //! not grow with the length of the run.
 
-use crate::protocol::{Effect, NodeId, Protocol};
+use crate::protocol::{EffectRef, NodeId, Protocol};
 use crate::sim::World;
 use crate::time::Time;
 use serde::Serialize;
@@ -81,7 +81,7 @@ pub trait Checker<P: Protocol>: Clone + std::fmt::Debug + Send + Sync {
     fn invariants(p: &P::Params) -> Vec<InvariantInfo>;
 
     /// Sees an effect of `node` just before the kernel applies it.
-    fn on_effect(&mut self, _w: &World<'_, P>, _node: NodeId, _e: &Effect<P>, _out: &mut Found) {}
+    fn on_effect(&mut self, _w: &World<'_, P>, _node: NodeId, _e: &EffectRef<'_, P>, _out: &mut Found) {}
 
     /// Sees a message delivered to `node` (before its handler runs).
     fn on_deliver(&mut self, _w: &World<'_, P>, _node: NodeId, _from: NodeId, _m: &P::Msg, _out: &mut Found) {}

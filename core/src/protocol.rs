@@ -96,6 +96,45 @@ pub enum Effect<P: Protocol> {
     Observe(P::Obs),
 }
 
+/// An [`Effect`] by reference, as checkers see it: the type-erased kernel keeps its effects in its own types and
+/// can lend them to a protocol's checker this way without copying a message.
+#[derive(Debug)]
+pub enum EffectRef<'e, P: Protocol> {
+    /// See [`Effect::Persist`].
+    Persist(&'e P::Record),
+    /// See [`Effect::Send`].
+    Send {
+        /// Destination node.
+        to: NodeId,
+        /// Payload.
+        msg: &'e P::Msg,
+    },
+    /// See [`Effect::SetTimer`].
+    SetTimer {
+        /// Timer name.
+        timer: &'e P::Timer,
+        /// Duration in ms of the node's monotonic clock.
+        after: u64,
+    },
+    /// See [`Effect::CancelTimer`].
+    CancelTimer(&'e P::Timer),
+    /// See [`Effect::Observe`].
+    Observe(&'e P::Obs),
+}
+
+impl<P: Protocol> Effect<P> {
+    /// This effect by reference.
+    pub fn as_ref(&self) -> EffectRef<'_, P> {
+        match self {
+            Effect::Persist(r) => EffectRef::Persist(r),
+            Effect::Send { to, msg } => EffectRef::Send { to: *to, msg },
+            Effect::SetTimer { timer, after } => EffectRef::SetTimer { timer, after: *after },
+            Effect::CancelTimer(t) => EffectRef::CancelTimer(t),
+            Effect::Observe(o) => EffectRef::Observe(o),
+        }
+    }
+}
+
 /// Read-only facts about the cluster that every node knows: ids and their order.
 #[derive(Clone, Debug)]
 pub struct Cluster {
@@ -263,7 +302,7 @@ pub trait Protocol: Clone + Debug + Sized + Send + Sync + 'static {
     /// Stable-storage records.
     type Record: Record;
     /// Stable state: what survives a crash, rebuilt by applying records in order.
-    type Durable: Clone + Debug + Default + Send + Sync;
+    type Durable: Clone + Debug + Send + Sync;
     /// Protocol-specific scripted actions.
     type Action: Clone + Debug + Send + Sync;
     /// Observations.
@@ -275,7 +314,7 @@ pub trait Protocol: Clone + Debug + Sized + Send + Sync + 'static {
     fn params(r: &mut ParamReader<'_>, cluster: &Cluster) -> Result<Self::Params, ScenarioError>;
 
     /// Network defaults before the scenario's own network parameters apply (a preset may change them).
-    fn default_network(_raw: &Map<String, Value>) -> NetParams {
+    fn default_network(_s: &Scenario) -> NetParams {
         NetParams::default()
     }
 
@@ -283,13 +322,16 @@ pub trait Protocol: Clone + Debug + Sized + Send + Sync + 'static {
     fn validate(s: &Scenario, p: &Self::Params) -> Result<(), ScenarioError>;
 
     /// Converts a validated scenario action for this protocol, or `None` if it does not apply to it.
-    fn action(a: &Action) -> Option<Self::Action>;
+    fn action(a: &Action, p: &Self::Params) -> Option<Self::Action>;
 
     /// A random protocol action at time `t` (a client request, a transaction, a read or write) for soaks and the
     /// counterexample search; `None` when the protocol has none.
     fn random_action(_rng: &mut Rng, _s: &Scenario, _t: Time) -> Option<Action> {
         None
     }
+
+    /// A node's stable state before it has written anything.
+    fn empty_durable(p: &Self::Params) -> Self::Durable;
 
     /// Applies a record to stable state.
     fn apply(d: &mut Self::Durable, r: &Self::Record);

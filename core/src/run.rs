@@ -2,6 +2,7 @@
 
 use crate::check::{Checker, InvariantInfo, Liveness, Violation};
 use crate::protocol::{Cluster, NodeId, Protocol};
+use crate::protocols::erased::Erased;
 use crate::protocols::{generals::Generals, link::Link, three_pc::ThreePc, two_pc::TwoPc};
 use crate::scenario::is_protocol_action;
 use crate::scenario::read::{err, index, join, Obj};
@@ -176,7 +177,16 @@ macro_rules! dispatch {
 }
 
 /// Starts a simulation of the scenario (booting every node at t = 0).
+///
+/// Every protocol runs in the one kernel compiled for [`Erased`], whose traces and reports are the typed kernels'
+/// (see `protocols::erased`): ten kernels would cost the web app about a fifth of its code.
 pub fn load(s: &Scenario) -> Result<Box<dyn Run>, ScenarioError> {
+    Ok(Box::new(Simulation::<Erased>::new(s)?))
+}
+
+/// Like [`load`], but in the kernel compiled for the scenario's own protocol (for tests and benchmarks that
+/// compare the two).
+pub fn load_typed(s: &Scenario) -> Result<Box<dyn Run>, ScenarioError> {
     fn build<P: Protocol>(s: &Scenario) -> Result<Box<dyn Run>, ScenarioError> {
         Ok(Box::new(Simulation::<P>::new(s)?))
     }
@@ -198,7 +208,7 @@ pub fn run_scenario(s: &Scenario) -> Result<Value, ScenarioError> {
 
 /// The reader over a scenario's `params`.
 pub(crate) fn param_reader<'a>(s: &'a Scenario, c: &'a Cluster) -> Result<ParamReader<'a>, ScenarioError> {
-    Ok(ParamReader { obj: Obj::from_map(&s.params, "params"), cluster: c })
+    Ok(ParamReader { obj: Obj::from_map(&s.params, "params"), cluster: c, protocol: &s.protocol })
 }
 
 /// Protocol-specific validation of a parsed scenario: parameters, node counts, message types in fault rules and
@@ -207,7 +217,7 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
     fn check<P: Protocol>(s: &Scenario) -> Result<(), ScenarioError> {
         let c = s.cluster();
         let mut r = param_reader(s, &c)?;
-        NetParams::read(&mut r, P::default_network(&s.params))?;
+        NetParams::read(&mut r, P::default_network(s))?;
         let params = P::params(&mut r, &c)?;
         r.obj.finish()?;
         P::validate(s, &params)?;
@@ -239,7 +249,7 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
             }
         }
         for (i, e) in s.schedule.iter().enumerate() {
-            if is_protocol_action(&e.action) && P::action(&e.action).is_none() {
+            if is_protocol_action(&e.action) && P::action(&e.action, &params).is_none() {
                 return Err(err(&index("schedule", i), format!("this action does not apply to protocol {}", P::NAME)));
             }
         }

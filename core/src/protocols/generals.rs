@@ -13,7 +13,7 @@
 //! cannot promise termination under every failure.
 
 use crate::check::{Checker, Found, InvariantInfo, Liveness};
-use crate::protocol::{Cluster, Ctx, Effect, Message, NodeId, Observation, Protocol, Record, TimerName};
+use crate::protocol::{Cluster, Ctx, EffectRef, Message, NodeId, Observation, Protocol, Record, TimerName};
 use crate::scenario::{read::err, Action, ParamReader, Scenario, ScenarioError};
 use crate::sim::World;
 use crate::view::{fields, Field, LogLine, ProtoView};
@@ -152,12 +152,16 @@ impl Protocol for Generals {
         Ok(())
     }
 
-    fn action(_a: &Action) -> Option<()> {
+    fn action(_a: &Action, _p: &Self::Params) -> Option<()> {
         None
     }
 
     fn action_node(_a: &(), _p: &GeneralsParams) -> NodeId {
         0
+    }
+
+    fn empty_durable(_p: &Self::Params) -> Self::Durable {
+        Default::default()
     }
 
     fn apply(_d: &mut (), r: &NoRecord) {
@@ -245,10 +249,10 @@ impl Checker<Generals> for GeneralsChecker {
         vec![InvariantInfo { id: "TG-Agreement", summary: "at dawn both generals attack or both retreat" }]
     }
 
-    fn on_effect(&mut self, _w: &World<'_, Generals>, node: NodeId, e: &Effect<Generals>, _out: &mut Found) {
+    fn on_effect(&mut self, _w: &World<'_, Generals>, node: NodeId, e: &EffectRef<'_, Generals>, _out: &mut Found) {
         match e {
-            Effect::Send { .. } => self.sent += 1,
-            Effect::Observe(d) => self.decisions[node] = Some(d.attack),
+            EffectRef::Send { .. } => self.sent += 1,
+            EffectRef::Observe(d) => self.decisions[node] = Some(d.attack),
             _ => {}
         }
     }

@@ -18,7 +18,7 @@
 //! retransmission is applied again. The sender persists what it sent, so it keeps retransmitting after a restart.
 
 use crate::check::{Checker, Found, InvariantInfo, Liveness};
-use crate::protocol::{Cluster, Ctx, Effect, Message, NodeId, Observation, Protocol, Record, TimerName};
+use crate::protocol::{Cluster, Ctx, EffectRef, Message, NodeId, Observation, Protocol, Record, TimerName};
 use crate::scenario::{read::err, Action, ParamReader, Scenario, ScenarioError};
 use crate::sim::World;
 use crate::vecmap::{VecMap, VecSet};
@@ -485,7 +485,7 @@ impl Protocol for Link {
         Ok(())
     }
 
-    fn action(a: &Action) -> Option<(NodeId, NodeId, Payload)> {
+    fn action(a: &Action, _p: &Self::Params) -> Option<(NodeId, NodeId, Payload)> {
         match a {
             Action::LinkSend { node, to, payload } => Some((*node, *to, Payload::from(payload.as_str()))),
             _ => None,
@@ -501,6 +501,10 @@ impl Protocol for Link {
 
     fn action_node(a: &(NodeId, NodeId, Payload), _p: &LinkParams) -> NodeId {
         a.0
+    }
+
+    fn empty_durable(_p: &Self::Params) -> Self::Durable {
+        Default::default()
     }
 
     fn apply(d: &mut LinkDurable, r: &LinkRecord) {
@@ -669,8 +673,8 @@ impl Checker<Link> for LinkChecker {
         ]
     }
 
-    fn on_effect(&mut self, w: &World<'_, Link>, node: NodeId, e: &Effect<Link>, out: &mut Found) {
-        let Effect::Observe(o) = e else { return };
+    fn on_effect(&mut self, w: &World<'_, Link>, node: NodeId, e: &EffectRef<'_, Link>, out: &mut Found) {
+        let EffectRef::Observe(o) = e else { return };
         match o {
             LinkObs::Submitted { to, seq, payload } => {
                 self.pending.entry(node).entry(*to).insert(*seq, payload.clone());

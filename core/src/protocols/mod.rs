@@ -1,5 +1,6 @@
 //! The protocols, one module each, every one opening with an essay on its algorithm.
 
+pub mod erased;
 pub mod fencing;
 pub mod generals;
 pub mod lamport;

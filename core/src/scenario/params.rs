@@ -13,6 +13,8 @@ pub struct ParamReader<'a> {
     pub(crate) obj: Obj<'a>,
     /// The cluster, for per-node values.
     pub cluster: &'a Cluster,
+    /// The scenario's protocol (what the type-erased kernel reads the parameters for).
+    pub(crate) protocol: &'a str,
 }
 
 impl<'a> ParamReader<'a> {

@@ -133,7 +133,7 @@ impl<P: Protocol> Simulation<P> {
             | Action::Restore { .. }
             | Action::SetNetwork(_)
             | Action::DropMessage(_) => None,
-            other => P::action(other).map(|pa| P::action_node(&pa, &self.shared.params)),
+            other => P::action(other, &self.shared.params).map(|pa| P::action_node(&pa, &self.shared.params)),
         }
     }
 

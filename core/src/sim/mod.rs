@@ -26,6 +26,7 @@ use crate::check::{Checker, Found, Liveness, Violation};
 use crate::hash::hex;
 use crate::hash::TraceHasher;
 use crate::protocol::{ClientMemory, Cluster, Ctx, Effect, Message, NodeId, Observation, Protocol, Record, TimerName};
+use crate::protocols::erased::{Erased, Member};
 use crate::rng::{self, Rng};
 use crate::scenario::{
     describe_action, Action, CrashOn, FaultRule, HookEffect, HookPhase, NetParams, Scenario, ScenarioError, Scheduled,
@@ -188,63 +189,134 @@ impl NoTimeline {
 
 /// Read-only access to the simulated world, for checkers and report builders.
 pub struct World<'a, P: Protocol> {
-    shared: &'a Shared<P>,
-    nodes: &'a [Slot<P>],
+    cluster: &'a Cluster,
+    params: &'a P::Params,
+    nodes: Nodes<'a, P>,
     now: Time,
 }
 
+/// The nodes a [`World`] looks at: a kernel's own, or those of the type-erased kernel seen as protocol `P` (the
+/// projections are the `Member` conversions of [`crate::protocols::erased`], passed as plain function pointers so
+/// that `World` needs no bound beyond `Protocol`).
+enum Nodes<'a, P: Protocol> {
+    Own(&'a [Slot<P>]),
+    Erased {
+        slots: &'a [Slot<Erased>],
+        node: fn(&Erased) -> &P,
+        durable: fn(&<Erased as Protocol>::Durable) -> &P::Durable,
+        timer: fn(&P::Timer) -> <Erased as Protocol>::Timer,
+    },
+}
+
+impl<P: Protocol> Clone for Nodes<'_, P> {
+    fn clone(&self) -> Self {
+        *self
+    }
+}
+impl<P: Protocol> Copy for Nodes<'_, P> {}
+
 impl<'a, P: Protocol> World<'a, P> {
+    /// A kernel's world (taking the fields, not the kernel, so that the checker can be borrowed beside it).
+    fn own(shared: &'a Shared<P>, nodes: &'a [Slot<P>], now: Time) -> Self {
+        World { cluster: &shared.cluster, params: &shared.params, nodes: Nodes::Own(nodes), now }
+    }
+
+    /// The kernel-independent part of a node's slot.
+    fn base(&self, i: NodeId) -> SlotBase<'a> {
+        match self.nodes {
+            Nodes::Own(s) => s[i].base(),
+            Nodes::Erased { slots, .. } => slots[i].base(),
+        }
+    }
+
     /// Current true time.
     pub fn now(&self) -> Time {
         self.now
     }
     /// Number of nodes.
     pub fn n(&self) -> usize {
-        self.nodes.len()
+        self.cluster.len()
     }
     /// Ids and orderings.
     pub fn cluster(&self) -> &'a Cluster {
-        &self.shared.cluster
+        self.cluster
     }
     /// Protocol parameters.
     pub fn params(&self) -> &'a P::Params {
-        &self.shared.params
+        self.params
     }
     /// The node's live state; `None` while it is crashed.
     pub fn node(&self, i: NodeId) -> Option<&'a P> {
-        self.nodes[i].proto.as_ref()
+        match self.nodes {
+            Nodes::Own(s) => s[i].proto.as_ref(),
+            Nodes::Erased { slots, node, .. } => slots[i].proto.as_ref().map(node),
+        }
     }
     /// The node's stable state (kept while it is crashed).
     pub fn durable(&self, i: NodeId) -> &'a P::Durable {
-        &self.nodes[i].durable
+        match self.nodes {
+            Nodes::Own(s) => &s[i].durable,
+            Nodes::Erased { slots, durable, .. } => durable(&slots[i].durable),
+        }
     }
     /// True unless crashed.
     pub fn up(&self, i: NodeId) -> bool {
-        self.nodes[i].up
+        self.base(i).up
     }
     /// True while paused.
     pub fn paused(&self, i: NodeId) -> bool {
-        self.nodes[i].paused_until > self.now
+        self.base(i).paused_until > self.now
     }
     /// Kernel vector clock of the node (ground truth for happens-before).
     pub fn vclock(&self, i: NodeId) -> VClock {
-        self.nodes[i].vclock
+        *self.base(i).vclock
     }
     /// The node's clocks.
     pub fn clock(&self, i: NodeId) -> &'a NodeClock {
-        &self.nodes[i].clock
+        self.base(i).clock
     }
     /// The node's physical clock reading now.
     pub fn wall(&self, i: NodeId) -> i64 {
-        self.nodes[i].clock.pc(self.now)
+        self.base(i).clock.pc(self.now)
     }
     /// Id of node `i`.
     pub fn id(&self, i: NodeId) -> &'a str {
-        &self.shared.cluster.ids[i]
+        &self.cluster.ids[i]
     }
     /// True time at which the node's named timer fires, if armed.
     pub fn timer_deadline(&self, i: NodeId, t: &P::Timer) -> Option<Time> {
-        self.nodes[i].timers.get(t).map(|e| e.deadline)
+        match self.nodes {
+            Nodes::Own(s) => s[i].timers.get(t).map(|e| e.deadline),
+            Nodes::Erased { slots, timer, .. } => slots[i].timers.get(&timer(t)).map(|e| e.deadline),
+        }
+    }
+}
+
+impl<'a> World<'a, Erased> {
+    /// This world seen by protocol `Q`, which must be the protocol the erased kernel runs.
+    #[inline]
+    pub(crate) fn project<Q: Member>(&self) -> World<'a, Q> {
+        let Nodes::Own(slots) = self.nodes else { unreachable!("the erased kernel's world is its own") };
+        World {
+            cluster: self.cluster,
+            params: Q::params_of(self.params),
+            nodes: Nodes::Erased { slots, node: Q::node_of, durable: Q::durable_of, timer: Q::timer_to },
+            now: self.now,
+        }
+    }
+}
+
+/// What a [`World`] reads of a slot whatever the protocol.
+struct SlotBase<'a> {
+    up: bool,
+    paused_until: Time,
+    vclock: &'a VClock,
+    clock: &'a NodeClock,
+}
+
+impl<P: Protocol> Slot<P> {
+    fn base(&self) -> SlotBase<'_> {
+        SlotBase { up: self.up, paused_until: self.paused_until, vclock: &self.vclock, clock: &self.clock }
     }
 }
 
@@ -309,7 +381,7 @@ impl<P: Protocol> Simulation<P> {
     fn build(s: &Scenario, constrained: bool) -> Result<Self, ScenarioError> {
         let cluster = s.cluster();
         let mut reader = crate::run::param_reader(s, &cluster)?;
-        let net_params = NetParams::read(&mut reader, P::default_network(&s.params))?;
+        let net_params = NetParams::read(&mut reader, P::default_network(s))?;
         let params = P::params(&mut reader, &cluster)?;
         reader.obj.finish()?;
         if constrained {
@@ -327,7 +399,7 @@ impl<P: Protocol> Simulation<P> {
                 let c = s.clock(i);
                 Slot {
                     proto: None,
-                    durable: P::Durable::default(),
+                    durable: P::empty_durable(&params),
                     up: true,
                     paused_until: 0,
                     timers: Timers::default(),
@@ -343,7 +415,7 @@ impl<P: Protocol> Simulation<P> {
         let hooks_fired = vec![false; hooks.len()];
         let seq = schedule.len() as u64;
         let shared = Arc::new(Shared { scenario: s.clone(), cluster, params, schedule, hooks });
-        let checker = P::Checker::new(&World { shared: &shared, nodes: &nodes, now: 0 });
+        let checker = P::Checker::new(&World::own(&shared, &nodes, 0));
         let mut sim = Simulation {
             net: Network::new(n, net_params, &s.faults),
             net_rng: Rng::stream(s.seed, rng::NETWORK_STREAM),
@@ -419,7 +491,7 @@ impl<P: Protocol> Simulation<P> {
 
     /// Read-only view of the world.
     pub fn world(&self) -> World<'_, P> {
-        World { shared: &self.shared, nodes: &self.nodes, now: self.now }
+        World::own(&self.shared, &self.nodes, self.now)
     }
 
     /// The checker.
@@ -495,7 +567,7 @@ impl<P: Protocol> Simulation<P> {
             if counted {
                 self.mid = true;
                 self.rec.events += 1;
-                let w = World { shared: &self.shared, nodes: &self.nodes, now: self.now };
+                let w = World::own(&self.shared, &self.nodes, self.now);
                 self.found.at = self.now;
                 self.checker.after_event(&w, &mut self.found);
                 self.flush_found();
@@ -622,7 +694,7 @@ impl<P: Protocol> Simulation<P> {
             }
             Action::DropMessage(id) => self.drop_in_flight(id),
             other => {
-                let Some(pa) = P::action(&other) else {
+                let Some(pa) = P::action(&other, &self.shared.params) else {
                     let what = describe_action(&other, ids);
                     self.ignored(None, what);
                     return true;
@@ -752,7 +824,7 @@ impl<P: Protocol> Simulation<P> {
         let hook = hook.map(|h| if self.rec.recording { describe_hook(&self.shared.hooks[h]) } else { String::new() });
         self.emit(Some(n), TraceKind::Crash { hook }, 0);
         self.timeline_push(Some(n), "crash", Map::new());
-        let w = World { shared: &self.shared, nodes: &self.nodes, now: self.now };
+        let w = World::own(&self.shared, &self.nodes, self.now);
         self.found.at = self.now;
         self.checker.on_crash(&w, n, false, &mut self.found);
     }
@@ -767,7 +839,7 @@ impl<P: Protocol> Simulation<P> {
         s.up = true;
         self.emit(Some(n), TraceKind::Recover, 0);
         self.timeline_push(Some(n), "recover", Map::new());
-        let w = World { shared: &self.shared, nodes: &self.nodes, now: self.now };
+        let w = World::own(&self.shared, &self.nodes, self.now);
         self.found.at = self.now;
         self.checker.on_crash(&w, n, true, &mut self.found);
         self.handle(n, Input::Boot(true));
@@ -802,7 +874,7 @@ impl<P: Protocol> Simulation<P> {
         s.vclock.tick(dst);
         let k = TraceKind::Deliver { id: env.id, from: src, msg: env.msg.kind(), dup: env.dup, sent_at: env.sent_at };
         self.emit(Some(dst), k, env.digest);
-        let w = World { shared: &self.shared, nodes: &self.nodes, now: self.now };
+        let w = World::own(&self.shared, &self.nodes, self.now);
         self.found.at = self.now;
         self.checker.on_deliver(&w, dst, src, &env.msg, &mut self.found);
         self.handle(dst, Input::Message(src, env.msg));
@@ -941,9 +1013,9 @@ impl<P: Protocol> Simulation<P> {
                     break;
                 }
             }
-            let w = World { shared: &self.shared, nodes: &self.nodes, now: self.now };
+            let w = World::own(&self.shared, &self.nodes, self.now);
             self.found.at = self.now;
-            self.checker.on_effect(&w, node, &e, &mut self.found);
+            self.checker.on_effect(&w, node, &e.as_ref(), &mut self.found);
             match e {
                 Effect::Persist(r) => {
                     P::apply(&mut self.nodes[node].durable, &r);

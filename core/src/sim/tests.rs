@@ -98,7 +98,7 @@ impl Protocol for Probe {
     fn validate(_s: &Scenario, _p: &()) -> Result<(), ScenarioError> {
         Ok(())
     }
-    fn action(a: &Action) -> Option<Self::Action> {
+    fn action(a: &Action, _p: &Self::Params) -> Option<Self::Action> {
         match a {
             Action::LinkSend { node, to, payload } => Some((*node, *to, payload.clone())),
             _ => None,
@@ -107,6 +107,10 @@ impl Protocol for Probe {
     fn action_node(a: &Self::Action, _p: &()) -> NodeId {
         a.0
     }
+    fn empty_durable(_p: &Self::Params) -> Self::Durable {
+        Default::default()
+    }
+
     fn apply(d: &mut Vec<String>, r: &Rec) {
         d.push(r.0.clone());
     }

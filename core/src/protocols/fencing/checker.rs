@@ -6,7 +6,7 @@
 
 use super::{Fencing, FencingObs, FencingParams};
 use crate::check::{Checker, Found, InvariantInfo};
-use crate::protocol::{Effect, NodeId};
+use crate::protocol::{EffectRef, NodeId};
 use crate::sim::World;
 use crate::time::Time;
 use crate::vecmap::VecMap;
@@ -175,8 +175,8 @@ impl Checker<Fencing> for FencingChecker {
         v
     }
 
-    fn on_effect(&mut self, w: &World<'_, Fencing>, node: NodeId, e: &Effect<Fencing>, out: &mut Found) {
-        let Effect::Observe(o) = e else { return };
+    fn on_effect(&mut self, w: &World<'_, Fencing>, node: NodeId, e: &EffectRef<'_, Fencing>, out: &mut Found) {
+        let EffectRef::Observe(o) = e else { return };
         match o {
             FencingObs::Granted { client, token, expiry, .. } => {
                 self.grants.insert(*token, Grant { client: *client, expiry: *expiry, at: w.now() });

@@ -704,7 +704,7 @@ impl Protocol for Fencing {
         Ok(())
     }
 
-    fn action(a: &Action) -> Option<(NodeId, FencingAction)> {
+    fn action(a: &Action, _p: &Self::Params) -> Option<(NodeId, FencingAction)> {
         match a {
             Action::Acquire(c) => Some((*c, FencingAction::Acquire)),
             Action::PrepareWrite { client, data, delay } => {
@@ -731,6 +731,10 @@ impl Protocol for Fencing {
 
     fn action_node(a: &(NodeId, FencingAction), _p: &FencingParams) -> NodeId {
         a.0
+    }
+
+    fn empty_durable(_p: &Self::Params) -> Self::Durable {
+        Default::default()
     }
 
     fn apply(d: &mut FencingDurable, r: &FencingRecord) {

@@ -2,7 +2,7 @@
 
 use super::{Lamport, LcEvent};
 use crate::check::{Checker, Found, InvariantInfo};
-use crate::protocol::{Cluster, Effect, NodeId};
+use crate::protocol::{Cluster, EffectRef, NodeId};
 use crate::sim::World;
 use crate::time::{Time, VClock};
 use crate::vecmap::VecSet;
@@ -259,12 +259,12 @@ impl Checker<Lamport> for LamportChecker {
         ]
     }
 
-    fn on_effect(&mut self, w: &World<'_, Lamport>, node: NodeId, e: &Effect<Lamport>, out: &mut Found) {
+    fn on_effect(&mut self, w: &World<'_, Lamport>, node: NodeId, e: &EffectRef<'_, Lamport>, out: &mut Found) {
         match e {
             // A send event is recorded as the message leaves: the kernel stamps it with one more tick of the
             // sender's vector. (Recording it here rather than at its observation keeps it even when a crash hook
             // stops the node right after the send.)
-            Effect::Send { msg, .. } => {
+            EffectRef::Send { msg, .. } => {
                 let mut v = w.vclock(node);
                 v.tick(node);
                 let rec = EventRec {
@@ -279,7 +279,7 @@ impl Checker<Lamport> for LamportChecker {
                 };
                 self.record(w, rec, None, out);
             }
-            Effect::Observe(LcEvent { kind: kind @ (EventKind::Local | EventKind::Recv), name, c, msg, .. }) => {
+            EffectRef::Observe(LcEvent { kind: kind @ (EventKind::Local | EventKind::Recv), name, c, msg, .. }) => {
                 let recv_ts = if *kind == EventKind::Recv { self.delivering[node].take() } else { None };
                 let rec = EventRec {
                     name: name.clone(),

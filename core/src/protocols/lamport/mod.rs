@@ -254,7 +254,7 @@ impl Protocol for Lamport {
         Ok(())
     }
 
-    fn action(a: &Action) -> Option<LamportAction> {
+    fn action(a: &Action, _p: &Self::Params) -> Option<LamportAction> {
         match a {
             Action::Local { node, name } => Some(LamportAction::Local { node: *node, name: name.clone() }),
             Action::LamportSend { node, to, name, msg, recv } => Some(LamportAction::Send {
@@ -283,6 +283,10 @@ impl Protocol for Lamport {
         match a {
             LamportAction::Local { node, .. } | LamportAction::Send { node, .. } => *node,
         }
+    }
+
+    fn empty_durable(_p: &Self::Params) -> Self::Durable {
+        Default::default()
     }
 
     fn apply(d: &mut LamportDurable, r: &ClockRecord) {

@@ -2,7 +2,7 @@
 
 use super::{LamportMutex, MutexObs, MutexParams, Req};
 use crate::check::{Checker, Found, InvariantInfo, Liveness};
-use crate::protocol::{Effect, NodeId};
+use crate::protocol::{EffectRef, NodeId};
 use crate::sim::World;
 use crate::time::Time;
 use crate::vecmap::VecMap;
@@ -133,8 +133,14 @@ impl Checker<LamportMutex> for MutexChecker {
         ]
     }
 
-    fn on_effect(&mut self, w: &World<'_, LamportMutex>, node: NodeId, e: &Effect<LamportMutex>, out: &mut Found) {
-        let Effect::Observe(o) = e else { return };
+    fn on_effect(
+        &mut self,
+        w: &World<'_, LamportMutex>,
+        node: NodeId,
+        e: &EffectRef<'_, LamportMutex>,
+        out: &mut Found,
+    ) {
+        let EffectRef::Observe(o) = e else { return };
         match o {
             MutexObs::Requested(r) => {
                 self.outstanding.insert(*r, (node, w.now()));

@@ -269,7 +269,7 @@ impl Protocol for LamportMutex {
         Ok(())
     }
 
-    fn action(a: &Action) -> Option<MutexAction> {
+    fn action(a: &Action, _p: &Self::Params) -> Option<MutexAction> {
         match a {
             Action::Request(n) => Some(MutexAction::Request(*n)),
             Action::Release(n) => Some(MutexAction::Release(*n)),
@@ -287,6 +287,10 @@ impl Protocol for LamportMutex {
         match a {
             MutexAction::Request(n) | MutexAction::Release(n) => *n,
         }
+    }
+
+    fn empty_durable(_p: &Self::Params) -> Self::Durable {
+        Default::default()
     }
 
     fn apply(d: &mut MutexDurable, r: &ClockRec) {

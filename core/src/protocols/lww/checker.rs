@@ -2,7 +2,7 @@
 
 use super::{Cell, Lww, LwwObs, LwwParams, Ts, Wid};
 use crate::check::{Checker, Found, InvariantInfo, Liveness};
-use crate::protocol::{Effect, NodeId};
+use crate::protocol::{EffectRef, NodeId};
 use crate::sim::World;
 use crate::time::Time;
 use crate::vecmap::{VecMap, VecSet};
@@ -197,8 +197,8 @@ impl Checker<Lww> for LwwChecker {
         }]
     }
 
-    fn on_effect(&mut self, w: &World<'_, Lww>, node: NodeId, e: &Effect<Lww>, out: &mut Found) {
-        let Effect::Observe(o) = e else { return };
+    fn on_effect(&mut self, w: &World<'_, Lww>, node: NodeId, e: &EffectRef<'_, Lww>, out: &mut Found) {
+        let EffectRef::Observe(o) = e else { return };
         match o {
             LwwObs::Stamped { client, key, cell, kept, against } => {
                 self.key(key);

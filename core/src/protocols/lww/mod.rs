@@ -427,7 +427,7 @@ impl Protocol for Lww {
         Ok(())
     }
 
-    fn action(a: &Action) -> Option<LwwAction> {
+    fn action(a: &Action, _p: &Self::Params) -> Option<LwwAction> {
         match a {
             Action::LwwWrite { client, node, key, value } => Some(LwwAction::Write {
                 client: client.clone(),
@@ -458,6 +458,10 @@ impl Protocol for Lww {
         match a {
             LwwAction::Write { node, .. } | LwwAction::Read { node, .. } => *node,
         }
+    }
+
+    fn empty_durable(_p: &Self::Params) -> Self::Durable {
+        Default::default()
     }
 
     fn apply(d: &mut LwwDurable, r: &LwwRecord) {

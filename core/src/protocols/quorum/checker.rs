@@ -6,7 +6,7 @@
 
 use super::{parse, Quorum, QuorumMsg, QuorumObs, QuorumParams, APP};
 use crate::check::{Checker, Found, InvariantInfo, Liveness};
-use crate::protocol::{Effect, NodeId};
+use crate::protocol::{EffectRef, NodeId};
 use crate::sim::World;
 use crate::time::Time;
 use crate::vecmap::VecMap;
@@ -166,13 +166,13 @@ impl Checker<Quorum> for QuorumChecker {
         }]
     }
 
-    fn on_effect(&mut self, w: &World<'_, Quorum>, _node: NodeId, e: &Effect<Quorum>, out: &mut Found) {
+    fn on_effect(&mut self, w: &World<'_, Quorum>, _node: NodeId, e: &EffectRef<'_, Quorum>, out: &mut Found) {
         match e {
-            Effect::Send { msg: QuorumMsg::Write { key, version, .. }, .. } => {
+            EffectRef::Send { msg: QuorumMsg::Write { key, version, .. }, .. } => {
                 let v = self.sent.entry(key.clone()).or_default();
                 *v = (*v).max(*version);
             }
-            Effect::Observe(o) => match o {
+            EffectRef::Observe(o) => match o {
                 QuorumObs::WriteStarted { op, key, .. } => {
                     self.note_key(key);
                     self.started_writes.insert(*op, w.now());

@@ -682,7 +682,7 @@ impl Protocol for Quorum {
         Ok(())
     }
 
-    fn action(a: &Action) -> Option<QuorumAction> {
+    fn action(a: &Action, _p: &Self::Params) -> Option<QuorumAction> {
         match a {
             Action::QuorumWrite { client, key, value } => {
                 Some(QuorumAction::Write { client: client.clone(), key: key.clone(), value: value.to_string() })
@@ -704,6 +704,10 @@ impl Protocol for Quorum {
 
     fn action_node(_a: &QuorumAction, _p: &QuorumParams) -> NodeId {
         APP
+    }
+
+    fn empty_durable(_p: &Self::Params) -> Self::Durable {
+        Default::default()
     }
 
     fn apply(d: &mut QuorumDurable, r: &QuorumRecord) {

@@ -12,7 +12,7 @@ use super::state::{ClientTag, Entry, LogExt, RaftMsg, RaftObs, RaftRecord, Role,
 use super::{Raft, RaftParams};
 use crate::check::{Checker, Found, InvariantInfo, Liveness};
 use crate::hash::TraceHasher;
-use crate::protocol::{Effect, NodeId};
+use crate::protocol::{EffectRef, NodeId};
 use crate::sim::{ChunkedVec, World};
 use crate::time::Time;
 use crate::vecmap::{VecMap, VecSet};
@@ -512,10 +512,10 @@ impl Checker<Raft> for RaftChecker {
         ]
     }
 
-    fn on_effect(&mut self, w: &World<'_, Raft>, node: NodeId, e: &Effect<Raft>, out: &mut Found) {
+    fn on_effect(&mut self, w: &World<'_, Raft>, node: NodeId, e: &EffectRef<'_, Raft>, out: &mut Found) {
         self.touched |= bit(node);
         match e {
-            Effect::Persist(r) => match r {
+            EffectRef::Persist(r) => match r {
                 RaftRecord::Term { term, voted_for } => {
                     let old = w.durable(node).term;
                     if *term < old && self.reported.insert(("R-TM", node as u64, *term)) {
@@ -532,7 +532,7 @@ impl Checker<Raft> for RaftChecker {
                 RaftRecord::Vote { term, voted_for } => self.vote(w, node, *term, *voted_for, out),
                 RaftRecord::Log { from, entries } => self.log_write(w, node, *from, entries, out),
             },
-            Effect::Observe(o) => match o {
+            EffectRef::Observe(o) => match o {
                 RaftObs::Leader { term } => {
                     let term = *term;
                     self.elections.push((w.now(), node, term));

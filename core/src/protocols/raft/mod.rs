@@ -137,8 +137,8 @@ impl Protocol for Raft {
         params::read(r, c)
     }
 
-    fn default_network(raw: &Map<String, Value>) -> NetParams {
-        params::default_network(raw)
+    fn default_network(s: &Scenario) -> NetParams {
+        params::default_network(&s.params)
     }
 
     fn validate(s: &Scenario, _p: &RaftParams) -> Result<(), ScenarioError> {
@@ -149,7 +149,7 @@ impl Protocol for Raft {
         Ok(())
     }
 
-    fn action(a: &Action) -> Option<RaftAction> {
+    fn action(a: &Action, _p: &Self::Params) -> Option<RaftAction> {
         match a {
             Action::Client { node, cmd } => {
                 let (cmd, client) = ClientTag::parse(cmd);
@@ -190,6 +190,10 @@ impl Protocol for Raft {
             format!("w{t}")
         };
         Some(Action::Client { node, cmd })
+    }
+
+    fn empty_durable(_p: &Self::Params) -> Self::Durable {
+        Default::default()
     }
 
     fn apply(d: &mut RaftDurable, r: &RaftRecord) {

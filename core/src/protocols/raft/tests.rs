@@ -462,7 +462,7 @@ fn feed(sim: &Simulation<Raft>, node: NodeId, e: Effect<Raft>) -> Vec<&'static s
     let mut c = sim.checker().clone();
     let mut out = Found::default();
     let w = sim.world();
-    c.on_effect(&w, node, &e, &mut out);
+    c.on_effect(&w, node, &e.as_ref(), &mut out);
     c.after_event(&w, &mut out);
     let mut ids: Vec<&'static str> = out.list.iter().map(|v| v.invariant).collect();
     ids.dedup();
@@ -489,7 +489,7 @@ fn s4_11_the_checker_catches_every_invariant_it_is_shown_broken() {
     let mut c = sim.checker().clone();
     let mut out = Found::default();
     for i in 2..5 {
-        c.on_effect(&sim.world(), i, &log(1, vec![]), &mut out);
+        c.on_effect(&sim.world(), i, &log(1, vec![]).as_ref(), &mut out);
     }
     assert_eq!(out.list.iter().map(|v| v.invariant).collect::<Vec<_>>(), ["R-CD"]);
     let apply = Effect::Observe(RaftObs::Apply { index: 1, entry: entry(1, "y"), executed: true });
@@ -500,8 +500,8 @@ fn s4_11_the_checker_catches_every_invariant_it_is_shown_broken() {
     // A later leader lacking the committed entry.
     let mut c = sim.checker().clone();
     let mut out = Found::default();
-    c.on_effect(&sim.world(), 3, &log(1, vec![]), &mut out);
-    c.on_effect(&sim.world(), 3, &Effect::Observe(RaftObs::Leader { term: 2 }), &mut out);
+    c.on_effect(&sim.world(), 3, &log(1, vec![]).as_ref(), &mut out);
+    c.on_effect(&sim.world(), 3, &Effect::Observe(RaftObs::Leader { term: 2 }).as_ref(), &mut out);
     c.after_event(&sim.world(), &mut out);
     assert_eq!(out.list.iter().map(|v| v.invariant).collect::<Vec<_>>(), ["R-LC"]);
 }

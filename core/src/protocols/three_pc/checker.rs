@@ -6,7 +6,7 @@
 use super::common::{self, Decision, DecisionBook};
 use super::{ledgers, CState, Reported, ThreePc, ThreePcMsg, ThreePcObs, ThreePcRecord, C};
 use crate::check::{Checker, Found, InvariantInfo, Liveness};
-use crate::protocol::{Effect, Message, NodeId};
+use crate::protocol::{EffectRef, Message, NodeId};
 use crate::sim::World;
 use crate::vecmap::{VecMap, VecSet};
 
@@ -107,13 +107,13 @@ impl Checker<ThreePc> for ThreePcChecker {
         ]
     }
 
-    fn on_effect(&mut self, w: &World<'_, ThreePc>, node: NodeId, e: &Effect<ThreePc>, out: &mut Found) {
+    fn on_effect(&mut self, w: &World<'_, ThreePc>, node: NodeId, e: &EffectRef<'_, ThreePc>, out: &mut Found) {
         match e {
-            Effect::Persist(ThreePcRecord::Commit { .. }) => self.decided(w, node, Decision::Commit, out),
-            Effect::Persist(ThreePcRecord::Abort { .. }) => self.decided(w, node, Decision::Abort, out),
-            Effect::Persist(_) => {}
-            Effect::Observe(ThreePcObs::Committable { .. }) => self.committable[node] = true,
-            Effect::Observe(ThreePcObs::Rule { rule: rule @ ("TR3" | "SKEEN-ABORT"), reports }) => {
+            EffectRef::Persist(ThreePcRecord::Commit { .. }) => self.decided(w, node, Decision::Commit, out),
+            EffectRef::Persist(ThreePcRecord::Abort { .. }) => self.decided(w, node, Decision::Abort, out),
+            EffectRef::Persist(_) => {}
+            EffectRef::Observe(ThreePcObs::Committable { .. }) => self.committable[node] = true,
+            EffectRef::Observe(ThreePcObs::Rule { rule: rule @ ("TR3" | "SKEEN-ABORT"), reports }) => {
                 let mut wrong: Vec<String> = reports
                     .iter()
                     .filter(|(_, s)| *s != Reported::Uncertain)
@@ -135,8 +135,8 @@ impl Checker<ThreePc> for ThreePcChecker {
                     out.report("3PC-T1", Some(node), detail);
                 }
             }
-            Effect::Observe(_) => {}
-            Effect::Send { to, msg } => {
+            EffectRef::Observe(_) => {}
+            EffectRef::Send { to, msg } => {
                 self.traffic.entry((node, *to, msg.kind())).or_default().0 += 1;
                 let durable = w.durable(node);
                 let (id, to_id) = (self.ids[node].clone(), self.ids[*to].clone());
@@ -321,6 +321,7 @@ impl Checker<ThreePc> for ThreePcChecker {
 mod tests {
     //! 3PC-C1 and 3PC-T1 never fire for a correct implementation: feed the checker the effects of a faulty one.
     use super::*;
+    use crate::protocol::Effect;
     use crate::scenario::Scenario;
     use crate::sim::Simulation;
 
@@ -339,7 +340,7 @@ mod tests {
     fn feed(sim: &Simulation<ThreePc>, node: NodeId, e: Effect<ThreePc>) -> Vec<&'static str> {
         let mut c = sim.checker().clone();
         let mut out = Found::default();
-        c.on_effect(&sim.world(), node, &e, &mut out);
+        c.on_effect(&sim.world(), node, &e.as_ref(), &mut out);
         c.after_event(&sim.world(), &mut out);
         out.list.iter().map(|v| v.invariant).collect()
     }

@@ -629,7 +629,7 @@ impl Protocol for ThreePc {
         common::validate(s, "3pc")
     }
 
-    fn action(a: &Action) -> Option<Submit> {
+    fn action(a: &Action, _p: &Self::Params) -> Option<Submit> {
         match a {
             Action::Submit { node, txid, ops } => Some(Submit { node: *node, txid: txid.clone(), ops: ops.clone() }),
             _ => None,
@@ -642,6 +642,10 @@ impl Protocol for ThreePc {
 
     fn action_node(a: &Submit, _p: &ThreePcParams) -> NodeId {
         a.node
+    }
+
+    fn empty_durable(_p: &Self::Params) -> Self::Durable {
+        Default::default()
     }
 
     fn apply(d: &mut ThreePcDurable, r: &ThreePcRecord) {

@@ -8,7 +8,7 @@
 use super::common::{self, Decision, DecisionBook};
 use super::{ledgers, PState, TcState, TwoPc, TwoPcMsg, TwoPcObs, TwoPcRecord, TC};
 use crate::check::{Checker, Found, InvariantInfo, Liveness};
-use crate::protocol::{Effect, Message, NodeId};
+use crate::protocol::{EffectRef, Message, NodeId};
 use crate::sim::World;
 use crate::vecmap::{VecMap, VecSet};
 
@@ -117,9 +117,9 @@ impl Checker<TwoPc> for TwoPcChecker {
         ]
     }
 
-    fn on_effect(&mut self, w: &World<'_, TwoPc>, node: NodeId, e: &Effect<TwoPc>, out: &mut Found) {
+    fn on_effect(&mut self, w: &World<'_, TwoPc>, node: NodeId, e: &EffectRef<'_, TwoPc>, out: &mut Found) {
         match e {
-            Effect::Persist(r) => match r {
+            EffectRef::Persist(r) => match r {
                 TwoPcRecord::Begin { .. } if node == TC => {
                     self.tc_wait = true;
                 }
@@ -127,8 +127,10 @@ impl Checker<TwoPc> for TwoPcChecker {
                 TwoPcRecord::Abort { .. } => self.decided(w, node, Decision::Abort, out),
                 _ => {}
             },
-            Effect::Observe(TwoPcObs::Decide { decision, logged: false, .. }) => self.decided(w, node, *decision, out),
-            Effect::Observe(TwoPcObs::TxResult { decision: Decision::Commit }) => {
+            EffectRef::Observe(TwoPcObs::Decide { decision, logged: false, .. }) => {
+                self.decided(w, node, *decision, out)
+            }
+            EffectRef::Observe(TwoPcObs::TxResult { decision: Decision::Commit }) => {
                 let ok = w.durable(node).decision == Some(Decision::Commit);
                 let id = self.ids[node].clone();
                 self.wal(
@@ -139,7 +141,7 @@ impl Checker<TwoPc> for TwoPcChecker {
                     out,
                 );
             }
-            Effect::Send { to, msg } => {
+            EffectRef::Send { to, msg } => {
                 self.traffic.entry((node, *to, msg.kind())).or_default().0 += 1;
                 let d = w.durable(node);
                 let (id, to_id) = (self.ids[node].clone(), self.ids[*to].clone());
@@ -273,6 +275,7 @@ mod tests {
     //! The invariants a correct 2PC never breaks still have to be able to fire: feed the checker the effect a
     //! faulty coordinator or participant would emit, at a real point of a real run.
     use super::*;
+    use crate::protocol::Effect;
     use crate::scenario::Scenario;
     use crate::sim::Simulation;
 
@@ -291,7 +294,7 @@ mod tests {
     fn feed(sim: &Simulation<TwoPc>, node: NodeId, e: Effect<TwoPc>) -> Vec<&'static str> {
         let mut c = sim.checker().clone();
         let mut out = Found::default();
-        c.on_effect(&sim.world(), node, &e, &mut out);
+        c.on_effect(&sim.world(), node, &e.as_ref(), &mut out);
         c.after_event(&sim.world(), &mut out);
         out.list.iter().map(|v| v.invariant).collect()
     }

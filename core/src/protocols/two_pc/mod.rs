@@ -726,7 +726,7 @@ impl Protocol for TwoPc {
         common::validate(s, "2pc")
     }
 
-    fn action(a: &Action) -> Option<Submit> {
+    fn action(a: &Action, _p: &Self::Params) -> Option<Submit> {
         match a {
             Action::Submit { node, txid, ops } => Some(Submit { node: *node, txid: txid.clone(), ops: ops.clone() }),
             _ => None,
@@ -739,6 +739,10 @@ impl Protocol for TwoPc {
 
     fn action_node(a: &Submit, _p: &TwoPcParams) -> NodeId {
         a.node
+    }
+
+    fn empty_durable(_p: &Self::Params) -> Self::Durable {
+        Default::default()
     }
 
     fn apply(d: &mut TwoPcDurable, r: &TwoPcRecord) {

@@ -108,65 +108,26 @@ macro_rules! erase {
         /// A node of whichever protocol the run is of.
         #[derive(Clone)]
         pub enum Erased { $(#[doc = concat!("A node of ", $name, ".")] $v($v, Scratch<$v>)),* }
-        /// A message of the run's protocol.
-        #[derive(Clone)]
-        pub enum ErasedMsg { $(#[doc = concat!("Of ", $name, ".")] $v(<$v as Protocol>::Msg)),* }
-        /// A timer of the run's protocol (ordered as the wrapped timers are: a run has one variant only).
-        #[derive(Clone, PartialEq, Eq, PartialOrd, Ord)]
-        pub enum ErasedTimer { $(#[doc = concat!("Of ", $name, ".")] $v(<$v as Protocol>::Timer)),* }
-        /// A stable record of the run's protocol.
-        #[derive(Clone)]
-        pub enum ErasedRecord { $(#[doc = concat!("Of ", $name, ".")] $v(<$v as Protocol>::Record)),* }
-        /// The stable state of the run's protocol.
-        #[derive(Clone)]
-        pub enum ErasedDurable { $(#[doc = concat!("Of ", $name, ".")] $v(<$v as Protocol>::Durable)),* }
-        /// A scripted action of the run's protocol.
-        #[derive(Clone)]
-        pub enum ErasedAction { $(#[doc = concat!("Of ", $name, ".")] $v(<$v as Protocol>::Action)),* }
-        /// An observation of the run's protocol.
-        #[derive(Clone)]
-        pub enum ErasedObs { $(#[doc = concat!("Of ", $name, ".")] $v(<$v as Protocol>::Obs)),* }
-        /// The parameters of the run's protocol.
-        #[derive(Clone)]
-        pub enum ErasedParams { $(#[doc = concat!("Of ", $name, ".")] $v(<$v as Protocol>::Params)),* }
-        /// The checker of the run's protocol.
-        #[derive(Clone)]
-        pub enum ErasedChecker { $(#[doc = concat!("Of ", $name, ".")] $v(<$v as Protocol>::Checker)),* }
+        erase!(@sum "A message of the run's protocol." [Clone] ErasedMsg = Msg; $($v $name)*);
+        erase!(@sum "A timer of the run's protocol (ordered as the wrapped timers are: a run has one variant only)."
+            [Clone, PartialEq, Eq, PartialOrd, Ord] ErasedTimer = Timer; $($v $name)*);
+        erase!(@sum "A stable record of the run's protocol." [Clone] ErasedRecord = Record; $($v $name)*);
+        erase!(@sum "The stable state of the run's protocol." [Clone] ErasedDurable = Durable; $($v $name)*);
+        erase!(@sum "A scripted action of the run's protocol." [Clone] ErasedAction = Action; $($v $name)*);
+        erase!(@sum "An observation of the run's protocol." [Clone] ErasedObs = Obs; $($v $name)*);
+        erase!(@sum "The parameters of the run's protocol." [Clone] ErasedParams = Params; $($v $name)*);
+        erase!(@sum "The checker of the run's protocol." [Clone] ErasedChecker = Checker; $($v $name)*);
 
         impl fmt::Debug for Erased {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 match self { $(Erased::$v(x, _) => fmt::Debug::fmt(x, f)),* }
             }
         }
-        erase!(@debug ErasedMsg; $($v)*);
-        erase!(@debug ErasedTimer; $($v)*);
-        erase!(@debug ErasedRecord; $($v)*);
-        erase!(@debug ErasedDurable; $($v)*);
-        erase!(@debug ErasedAction; $($v)*);
-        erase!(@debug ErasedObs; $($v)*);
-        erase!(@debug ErasedParams; $($v)*);
-        erase!(@debug ErasedChecker; $($v)*);
 
-        impl Hash for ErasedMsg {
-            fn hash<H: Hasher>(&self, state: &mut H) {
-                match self { $(Self::$v(x) => x.hash(state)),* }
-            }
-        }
-        impl Hash for ErasedTimer {
-            fn hash<H: Hasher>(&self, state: &mut H) {
-                match self { $(Self::$v(x) => x.hash(state)),* }
-            }
-        }
-        impl Hash for ErasedRecord {
-            fn hash<H: Hasher>(&self, state: &mut H) {
-                match self { $(Self::$v(x) => x.hash(state)),* }
-            }
-        }
-        impl Hash for ErasedObs {
-            fn hash<H: Hasher>(&self, state: &mut H) {
-                match self { $(Self::$v(x) => x.hash(state)),* }
-            }
-        }
+        erase!(@hash ErasedMsg; $($v)*);
+        erase!(@hash ErasedTimer; $($v)*);
+        erase!(@hash ErasedRecord; $($v)*);
+        erase!(@hash ErasedObs; $($v)*);
 
         impl Message for ErasedMsg {
             fn kind(&self) -> &'static str {
@@ -434,7 +395,18 @@ macro_rules! erase {
             }
         }
     };
-    (@debug $t:ident; $($v:ident)*) => {
+    (@hash $t:ident; $($v:ident)*) => {
+        impl Hash for $t {
+            fn hash<H: Hasher>(&self, state: &mut H) {
+                match self { $($t::$v(x) => x.hash(state)),* }
+            }
+        }
+    };
+    (@sum $doc:literal [$($d:ident),*] $t:ident = $assoc:ident; $($v:ident $name:literal)*) => {
+        #[doc = $doc]
+        #[derive($($d),*)]
+        pub enum $t { $(#[doc = concat!("Of ", $name, ".")] $v(<$v as Protocol>::$assoc)),* }
+
         impl fmt::Debug for $t {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 match self { $($t::$v(x) => fmt::Debug::fmt(x, f)),* }

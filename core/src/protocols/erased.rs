@@ -80,9 +80,10 @@ impl<P: Protocol> Clone for Scratch<P> {
 
 /// Runs a handler of protocol `P` with a context of its own, then hands its effects to the erased kernel.
 fn sub<P: Member, R>(cx: &mut Ctx<'_, Erased>, scratch: &mut Scratch<P>, f: impl FnOnce(&mut Ctx<'_, P>) -> R) -> R {
+    // A reply to a client is placed by the number of effects emitted before it; the kernel starts every handler
+    // with no effects, so the handler's own count is the kernel's.
+    debug_assert!(cx.effects.is_empty());
     let effects = &mut scratch.0;
-    let told_from = cx.told.len();
-    let offset = cx.effects.len();
     let r = f(&mut Ctx {
         me: cx.me,
         now: cx.now,
@@ -94,10 +95,6 @@ fn sub<P: Member, R>(cx: &mut Ctx<'_, Erased>, scratch: &mut Scratch<P>, f: impl
         clients: cx.clients,
         told: &mut *cx.told,
     });
-    // A reply to a client is placed by the number of effects emitted before it, which counts the handler's own.
-    for t in &mut cx.told[told_from..] {
-        t.0 += offset;
-    }
     cx.effects.extend(effects.drain(..).map(P::wrap_effect));
     r
 }

@@ -590,7 +590,7 @@ pub fn App(props: &AppProps) -> Html {
                            aria-label={tr(l, "ctl.timeline")}
                            oninput={{ let s = send.clone(); Callback::from(move |e: InputEvent| {
                                let i: HtmlInputElement = e.target_unchecked_into();
-                               if let Ok(v) = i.value().parse::<f64>() { s.emit(Msg::Seek(v)); }
+                               if let Some(v) = crate::number(&i.value()) { s.emit(Msg::Seek(v)); }
                            }) }}/>
                     <span class="clock">{format!("{t:.0} ms")}</span>
                     <a class="open-full" href={open_full} target="_blank" rel="noopener">{tr(l, "embed.open")}</a>

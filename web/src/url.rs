@@ -166,12 +166,12 @@ pub fn parse(search: &str, hash: &str, remembered: Option<Lang>, browser: Lang) 
         .or_else(|| settings.get("views").and_then(|v| v.as_str()).map(Views::parse))
         .unwrap_or_default();
     let speed = get("speed")
-        .and_then(|s| s.parse::<f64>().ok())
+        .and_then(crate::number)
         .or_else(|| settings.get("speed").and_then(|v| v.as_f64()))
         .filter(|s| s.is_finite() && *s > 0.0);
     let theme = get("theme").filter(|t| ["auto", "light", "dark"].contains(t)).unwrap_or("auto").to_string();
     let embed = get("embed").map(|_| {
-        let num = |k: &str| get(k).and_then(|v| v.parse::<f64>().ok()).filter(|x| x.is_finite() && *x >= 0.0);
+        let num = |k: &str| get(k).and_then(crate::number).filter(|x| *x >= 0.0);
         Embed {
             autoplay: get("autoplay").is_some_and(|v| v != "0" && v != "false"),
             looped: get("loop").is_some_and(|v| v != "0" && v != "false"),

@@ -65,7 +65,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
         let send = send.clone();
         Callback::from(move |e: InputEvent| {
             let i: HtmlInputElement = e.target_unchecked_into();
-            if let Ok(v) = i.value().parse::<f64>() {
+            if let Some(v) = crate::number(&i.value()) {
                 send.emit(Msg::Speed(slider_to_speed(v)));
             }
         })
@@ -74,7 +74,7 @@ pub fn Controls(props: &ControlsProps) -> Html {
         let send = send.clone();
         Callback::from(move |e: InputEvent| {
             let i: HtmlInputElement = e.target_unchecked_into();
-            if let Ok(v) = i.value().parse::<f64>() {
+            if let Some(v) = crate::number(&i.value()) {
                 send.emit(Msg::Seek(v));
             }
         })

@@ -21,7 +21,7 @@ pub struct NetworkProps {
 }
 
 fn num(r: &NodeRef) -> Option<f64> {
-    r.cast::<HtmlInputElement>().and_then(|i| i.value().trim().parse::<f64>().ok())
+    r.cast::<HtmlInputElement>().and_then(|i| crate::number(&i.value()))
 }
 
 /// The network panel.

@@ -659,7 +659,7 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
         let (from_ref, to_ref) = (from_ref.clone(), to_ref.clone());
         let events = p.events;
         Callback::from(move |_| {
-            let num = |r: &NodeRef| r.cast::<HtmlInputElement>().and_then(|i| i.value().trim().parse::<f64>().ok());
+            let num = |r: &NodeRef| r.cast::<HtmlInputElement>().and_then(|i| crate::number(&i.value()));
             // A chosen range (true time) if both ends are given, else the visible window.
             let (a, b, sc, o) = match (num(&from_ref), num(&to_ref)) {
                 // Same density as on screen, but never taller than 20,000 px.

@@ -2,7 +2,8 @@
 //! and the exporter into a standalone SVG document. Only what is inside the window is produced, so a run of
 //! tens of thousands of events costs what is on screen.
 
-use super::{Diagram, Order, Point, PointKind};
+use super::{Arrow, Diagram, Order, Point, PointKind};
+use crate::protocol::NodeId;
 use crate::time::Time;
 use std::fmt::Write;
 
@@ -227,7 +228,8 @@ pub fn shapes(
         }
     };
     // Arrows: any whose send or receive is in the time window.
-    for a in &d.arrows[d.arrows_near(t_from, t_to)] {
+    let near = &d.arrows[d.arrows_near(t_from, t_to)];
+    for (k, a) in near.iter().enumerate() {
         let from = &d.points[a.from];
         let to = a.to.map(|k| &d.points[k]);
         let lost_t = a.lost.map(|(_, t, _)| t);
@@ -261,17 +263,32 @@ pub fn shapes(
         } else if let Some((node, t, reason)) = a.lost {
             // Lost: a stub towards the receiver ending in a cross, placed at the time it was lost.
             let frac = if t == from.t { 0.25 } else { 0.6 };
-            let x2 = x1 + (g.x(node) - x1) * frac;
+            let stub_x = |to: NodeId| x1 + (g.x(to) - x1) * frac;
+            let x2 = stub_x(node);
             let y2 = if order == Order::TrueTime { g.y(t as f64).max(y1 + 8.0) } else { y1 + 12.0 };
             out.push(Shape::Line { x1, y1, x2, y2, class: class + " lost", data: Some(("msg", a.id.to_string())) });
             out.push(Shape::Text { x: x2, y: y2 + 4.0, text: "✕".into(), class: "st-cross".into() });
-            if labelled {
-                out.push(Shape::Text {
-                    x: x2 + 8.0,
-                    y: y2 + 4.0,
-                    text: format!("{} {reason}", a.msg),
-                    class: "st-reason".into(),
-                });
+            // A broadcast cut off by a partition loses its copies together: their crosses sit a few pixels apart at
+            // one height, and one label each would print over each other. Copies of one type sent by one node at
+            // one height and lost at the same time for the same reason (consecutive arrows: a handler's sends are
+            // recorded together) share one label with their count, after the outermost cross. A crowded window
+            // labels the focused copy alone.
+            let together = |b: &Arrow| {
+                let p = &d.points[b.from];
+                !labels.crowded
+                    && b.msg == a.msg
+                    && p.node == from.node
+                    && coord_of(d, p, order) == coord_of(d, from, order)
+                    && b.lost.is_some_and(|(_, u, r)| u == t && r == reason)
+            };
+            if labelled && !(k > 0 && together(&near[k - 1])) {
+                let group: Vec<&Arrow> = near[k..].iter().take_while(|b| together(b)).collect();
+                let x = group.iter().filter_map(|b| b.lost.map(|(n, _, _)| stub_x(n))).fold(x2, f64::max);
+                let text = match group.len() {
+                    0 | 1 => format!("{} {reason}", a.msg),
+                    n => format!("{} ×{n} {reason}", a.msg),
+                };
+                out.push(Shape::Text { x: x + 8.0, y: y2 + 4.0, text, class: "st-reason".into() });
             }
         }
     }
@@ -535,6 +552,51 @@ mod tests {
         let inside = d.points.iter().filter(|p| (1000..=1050).contains(&p.t)).count();
         assert_eq!(circles, inside, "exactly the points of the window are drawn");
         assert!(circles * 50 < d.points.len(), "{circles} of {}", d.points.len());
+    }
+
+    #[test]
+    fn a_broadcast_lost_to_a_partition_gets_one_label_with_its_count() {
+        // Five singletons: every RequestVote a candidate broadcasts is lost at the send, four copies at a time.
+        let mut r = load_str(
+            r#"{"format":1,"id":"p","protocol":"raft","nodes":["n1","n2","n3","n4","n5"],
+                "schedule":[{"at":0,"partition":[["n1"],["n2"],["n3"],["n4"],["n5"]]}],"runUntil":1000}"#,
+        )
+        .unwrap();
+        r.set_recording(true);
+        r.run_to_end();
+        let d = Diagram::build(&r.take_trace(), 5);
+        let ids: Vec<String> = (1..=5).map(|i| format!("n{i}")).collect();
+        let g = Geometry { width: 600.0, top: 40.0, c0: 0.0, scale: 1.0, n: 5 };
+        let sh = shapes(
+            &d,
+            &ids,
+            Order::TrueTime,
+            &g,
+            (0.0, 1000.0),
+            (0, 1000),
+            Labels::default(),
+            &Focus::default(),
+            u64::MAX,
+        );
+        let texts = |class: &str| -> Vec<(f64, f64, String)> {
+            sh.iter()
+                .filter_map(|s| match s {
+                    Shape::Text { x, y, text, class: c } if c == class => Some((*x, *y, text.clone())),
+                    _ => None,
+                })
+                .collect()
+        };
+        let (crosses, reasons) = (texts("st-cross"), texts("st-reason"));
+        let lost = d.arrows.iter().filter(|a| a.lost.is_some()).count();
+        assert!(lost >= 8, "{lost} lost copies");
+        assert_eq!(crosses.len(), lost, "every copy keeps its cross");
+        assert_eq!(reasons.len() * 4, lost, "one label per broadcast: {reasons:?}");
+        for (x, y, text) in &reasons {
+            assert_eq!(text, "RequestVote ×4 partition@send");
+            // Placed after the outermost cross of its broadcast, so that it covers none of them.
+            let row = crosses.iter().filter(|c| c.1 == *y);
+            assert!(row.clone().count() >= 4 && row.clone().all(|c| c.0 < *x), "{text} at {x}, {y}");
+        }
     }
 
     #[test]

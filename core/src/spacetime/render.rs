@@ -5,6 +5,7 @@
 use super::{Arrow, Diagram, Order, Point, PointKind};
 use crate::protocol::NodeId;
 use crate::time::Time;
+use crate::vecmap::VecMap;
 use std::fmt::Write;
 
 /// Where things go on the canvas.
@@ -134,6 +135,38 @@ pub struct Focus {
     pub message: Option<u64>,
 }
 
+/// Where arrow labels already are. Labels land where their arrows are, so a broadcast's labels (a leader's
+/// heartbeats to four followers and the four replies) fall a few pixels apart and print over each other; a label
+/// that would touch one already placed is left out. The arrow keeps its colour, and selecting it labels it.
+#[derive(Default)]
+struct LabelSpace {
+    /// Placed labels by row of [`LabelSpace::HEIGHT`] pixels: (left, right, baseline).
+    rows: VecMap<i64, Vec<(f64, f64, f64)>>,
+}
+
+impl LabelSpace {
+    /// Height of an arrow label (9 px text) with a pixel between two.
+    const HEIGHT: f64 = 10.0;
+    /// Average advance of a character of 9 px sans-serif text, rounded up: a label is measured without a canvas.
+    const CHAR: f64 = 5.4;
+
+    /// Places a label starting at `x` on baseline `y` if it touches no placed one (or anyway, if `force`); whether
+    /// it was placed.
+    fn place(&mut self, x: f64, y: f64, text: &str, force: bool) -> bool {
+        let right = x + text.chars().count() as f64 * Self::CHAR;
+        let row = (y / Self::HEIGHT).floor() as i64;
+        let clash = (row - 1..=row + 1)
+            .filter_map(|r| self.rows.get(&r))
+            .flatten()
+            .any(|&(l, r, b)| (b - y).abs() < Self::HEIGHT && x < r && l < right);
+        if clash && !force {
+            return false;
+        }
+        self.rows.entry(row).or_default().push((x, right, y));
+        true
+    }
+}
+
 fn coord_of(d: &Diagram, p: &Point, order: Order) -> f64 {
     d.coord(p, order)
 }
@@ -229,6 +262,7 @@ pub fn shapes(
     };
     // Arrows: any whose send or receive is in the time window.
     let near = &d.arrows[d.arrows_near(t_from, t_to)];
+    let mut space = LabelSpace::default();
     for (k, a) in near.iter().enumerate() {
         let from = &d.points[a.from];
         let to = a.to.map(|k| &d.points[k]);
@@ -252,13 +286,9 @@ pub fn shapes(
                 class.push_str(" inverted");
             }
             out.push(Shape::Line { x1, y1, x2, y2, class, data: Some(("msg", a.id.to_string())) });
-            if labels.types && labelled {
-                out.push(Shape::Text {
-                    x: (x1 + x2) / 2.0 + 4.0,
-                    y: (y1 + y2) / 2.0,
-                    text: a.msg.into(),
-                    class: "st-type".into(),
-                });
+            let (x, y) = ((x1 + x2) / 2.0 + 4.0, (y1 + y2) / 2.0);
+            if labels.types && labelled && space.place(x, y, a.msg, focus.message == Some(a.id)) {
+                out.push(Shape::Text { x, y, text: a.msg.into(), class: "st-type".into() });
             }
         } else if let Some((node, t, reason)) = a.lost {
             // Lost: a stub towards the receiver ending in a cross, placed at the time it was lost.
@@ -288,7 +318,9 @@ pub fn shapes(
                     0 | 1 => format!("{} {reason}", a.msg),
                     n => format!("{} ×{n} {reason}", a.msg),
                 };
-                out.push(Shape::Text { x: x + 8.0, y: y2 + 4.0, text, class: "st-reason".into() });
+                if space.place(x + 8.0, y2 + 4.0, &text, focus.message == Some(a.id)) {
+                    out.push(Shape::Text { x: x + 8.0, y: y2 + 4.0, text, class: "st-reason".into() });
+                }
             }
         }
     }
@@ -597,6 +629,60 @@ mod tests {
             let row = crosses.iter().filter(|c| c.1 == *y);
             assert!(row.clone().count() >= 4 && row.clone().all(|c| c.0 < *x), "{text} at {x}, {y}");
         }
+    }
+
+    #[test]
+    fn arrow_labels_do_not_print_over_each_other_but_the_selected_one_is_always_labelled() {
+        // A leader's heartbeats to four followers and their replies: labels a few pixels apart.
+        let mut r =
+            load_str(r#"{"format":1,"id":"h","protocol":"raft","nodes":["n1","n2","n3","n4","n5"],"runUntil":2000}"#)
+                .unwrap();
+        r.set_recording(true);
+        r.run_to_end();
+        let d = Diagram::build(&r.take_trace(), 5);
+        let ids: Vec<String> = (1..=5).map(|i| format!("n{i}")).collect();
+        let g = Geometry { width: 600.0, top: 40.0, c0: 0.0, scale: 1.0, n: 5 };
+        let draw = |message: Option<u64>| {
+            let labels = Labels { types: true, ..Default::default() };
+            let focus = Focus { message, ..Default::default() };
+            shapes(&d, &ids, Order::TrueTime, &g, (0.0, 2000.0), (0, 2000), labels, &focus, u64::MAX)
+        };
+        let boxes = |sh: &[Shape]| -> Vec<(f64, f64, f64, String)> {
+            sh.iter()
+                .filter_map(|s| match s {
+                    Shape::Text { x, y, text, class } if class == "st-type" || class == "st-reason" => {
+                        Some((*x, *x + text.chars().count() as f64 * LabelSpace::CHAR, *y, text.clone()))
+                    }
+                    _ => None,
+                })
+                .collect()
+        };
+        let shown = boxes(&draw(None));
+        let delivered = d.arrows.iter().filter(|a| a.to.is_some()).count();
+        assert!(shown.len() >= 20 && shown.len() < delivered, "{} labels for {delivered} arrows", shown.len());
+        for (i, a) in shown.iter().enumerate() {
+            for b in &shown[..i] {
+                let apart = (a.2 - b.2).abs() >= LabelSpace::HEIGHT || a.1 <= b.0 || b.1 <= a.0;
+                assert!(apart, "{a:?} prints over {b:?}");
+            }
+        }
+        // An arrow whose label was left out gets it once selected.
+        let (hidden, x, y) = d
+            .arrows
+            .iter()
+            .filter_map(|a| {
+                let (from, to) = (&d.points[a.from], &d.points[a.to?]);
+                let x = (g.x(from.node) + g.x(to.node)) / 2.0 + 4.0;
+                let y = (g.y(from.t as f64) + g.y(to.t as f64)) / 2.0;
+                Some((a, x, y))
+            })
+            .find(|&(_, x, y)| !shown.iter().any(|s| s.0 == x && s.2 == y))
+            .expect("a label left out");
+        let selected = boxes(&draw(Some(hidden.id)));
+        assert!(
+            selected.iter().any(|s| (s.0, s.2, s.3.as_str()) == (x, y, hidden.msg)),
+            "the selected arrow is labelled"
+        );
     }
 
     #[test]

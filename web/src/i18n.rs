@@ -214,8 +214,8 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ("st.types", "message types", "메시지 종류"),
     (
         "st.typesHint",
-        "On every arrow while the window is not crowded; in a busy one, zoom in or select an arrow",
-        "창이 붐비지 않을 때는 모든 화살표에 표시됩니다. 붐빌 때는 확대하거나 화살표를 선택하세요",
+        "On every arrow where it does not cover another label; in a busy window, zoom in or select an arrow",
+        "다른 레이블을 가리지 않는 화살표마다 표시됩니다. 붐빌 때는 확대하거나 화살표를 선택하세요",
     ),
     ("st.zoomIn", "Zoom in", "확대"),
     ("st.zoomOut", "Zoom out", "축소"),

@@ -152,8 +152,12 @@ impl LabelSpace {
 
     /// Places a label starting at `x` on baseline `y` if it touches no placed one (or anyway, if `force`); whether
     /// it was placed.
+    fn width(text: &str) -> f64 {
+        text.chars().count() as f64 * Self::CHAR
+    }
+
     fn place(&mut self, x: f64, y: f64, text: &str, force: bool) -> bool {
-        let right = x + text.chars().count() as f64 * Self::CHAR;
+        let right = x + Self::width(text);
         let row = (y / Self::HEIGHT).floor() as i64;
         let clash = (row - 1..=row + 1)
             .filter_map(|r| self.rows.get(&r))
@@ -165,6 +169,25 @@ impl LabelSpace {
         self.rows.entry(row).or_default().push((x, right, y));
         true
     }
+}
+
+/// Where a mark's note goes and what of it fits: ending 7 px left of the mark (`after` false), or, if it does not
+/// fit between the mark and the drawing's left edge and fits better on the right, starting 7 px right of it. A
+/// note longer than the room on either side is cut with an ellipsis (the mark's tooltip has all of it).
+fn note_at(g: &Geometry, x: f64, text: &str) -> (f64, String, bool) {
+    let (room_left, room_right) = (x - 9.0, g.width - x - 9.0);
+    let w = LabelSpace::width(text);
+    let after = w > room_left && room_right > room_left;
+    let room = if after { room_right } else { room_left };
+    let text = if w <= room {
+        text.to_string()
+    } else {
+        let keep = ((room / LabelSpace::CHAR).floor() as usize).saturating_sub(1);
+        let mut cut: String = text.chars().take(keep).collect();
+        cut.push('…');
+        cut
+    };
+    (if after { x + 7.0 } else { x - 7.0 }, text, after)
 }
 
 fn coord_of(d: &Diagram, p: &Point, order: Order) -> f64 {
@@ -260,9 +283,34 @@ pub fn shapes(
             None => "",
         }
     };
+    let mut space = LabelSpace::default();
+    // Marks (annotations), in true-time order only: they have no Lamport timestamp of their own. Their notes go
+    // first, so that the arrows' labels make way for them.
+    if order == Order::TrueTime {
+        let a = d.marks.partition_point(|m| m.t < t_from);
+        for m in d.marks[a..].iter().take_while(|m| m.t <= t_to) {
+            let (x, y) = (g.x(m.node), g.y(m.t as f64));
+            out.push(Shape::Rect {
+                x: x - 3.0,
+                y: y - 1.0,
+                w: 6.0,
+                h: 2.0,
+                class: format!("st-mark {}", m.class),
+                title: m.text.clone(),
+            });
+            if labels.notes && matches!(m.class, "observe" | "crash" | "recover" | "violation") {
+                let (x, text, after) = note_at(g, x, &m.text);
+                let left = if after { x } else { x - LabelSpace::width(&text) };
+                // A violation or a crash is always told; a report gives way to the one already there.
+                if space.place(left, y + 3.0, &text, matches!(m.class, "crash" | "violation")) {
+                    let class = format!("st-marktext {}{}", m.class, if after { " after" } else { "" });
+                    out.push(Shape::Text { x, y: y + 3.0, text, class });
+                }
+            }
+        }
+    }
     // Arrows: any whose send or receive is in the time window.
     let near = &d.arrows[d.arrows_near(t_from, t_to)];
-    let mut space = LabelSpace::default();
     for (k, a) in near.iter().enumerate() {
         let from = &d.points[a.from];
         let to = a.to.map(|k| &d.points[k]);
@@ -321,29 +369,6 @@ pub fn shapes(
                 if space.place(x + 8.0, y2 + 4.0, &text, focus.message == Some(a.id)) {
                     out.push(Shape::Text { x: x + 8.0, y: y2 + 4.0, text, class: "st-reason".into() });
                 }
-            }
-        }
-    }
-    // Marks (annotations), under the event points, in true-time order only: they have no Lamport timestamp of their own.
-    if order == Order::TrueTime {
-        let a = d.marks.partition_point(|m| m.t < t_from);
-        for m in d.marks[a..].iter().take_while(|m| m.t <= t_to) {
-            let (x, y) = (g.x(m.node), g.y(m.t as f64));
-            out.push(Shape::Rect {
-                x: x - 3.0,
-                y: y - 1.0,
-                w: 6.0,
-                h: 2.0,
-                class: format!("st-mark {}", m.class),
-                title: m.text.clone(),
-            });
-            if labels.notes && matches!(m.class, "observe" | "crash" | "recover" | "violation") {
-                out.push(Shape::Text {
-                    x: x - 7.0,
-                    y: y + 3.0,
-                    text: m.text.clone(),
-                    class: format!("st-marktext {}", m.class),
-                });
             }
         }
     }
@@ -455,6 +480,7 @@ text { font-family: system-ui, -apple-system, 'Segoe UI', Roboto, 'Noto Sans KR'
 .st-mark { fill: #64748b; }
 .st-mark.violation, .st-marktext.violation, .st-mark.crash, .st-marktext.crash { fill: #dc2626; }
 .st-marktext { font-size: 9px; text-anchor: end; fill: #15803d; }
+.st-marktext.after { text-anchor: start; }
 .hue0 { stroke: #2563eb; } .hue1 { stroke: #db2777; } .hue2 { stroke: #059669; } .hue3 { stroke: #d97706; }
 .hue4 { stroke: #7c3aed; } .hue5 { stroke: #0891b2; } .hue6 { stroke: #65a30d; } .hue7 { stroke: #e11d48; }
 ";
@@ -683,6 +709,40 @@ mod tests {
             selected.iter().any(|s| (s.0, s.2, s.3.as_str()) == (x, y, hidden.msg)),
             "the selected arrow is labelled"
         );
+    }
+
+    #[test]
+    fn notes_stay_inside_the_drawing_and_off_each_other() {
+        // 2PC-8: the coordinator (leftmost) crashes after logging COMMIT; both banks then report, at the same
+        // moments, that they are blocked: long notes at one height.
+        let mut r = load_str(include_str!("../../scenarios/2PC-8.json")).unwrap();
+        r.set_recording(true);
+        r.run_to_end();
+        let d = Diagram::build(&r.take_trace(), 3);
+        let ids: Vec<String> = ["TC", "K", "S"].map(String::from).to_vec();
+        let g = Geometry { width: 540.0, top: 40.0, c0: 0.0, scale: 0.5, n: 3 };
+        let labels = Labels { types: true, notes: true, ..Default::default() };
+        let sh = shapes(&d, &ids, Order::TrueTime, &g, (0.0, 1500.0), (0, 1500), labels, &Focus::default(), u64::MAX);
+        let notes: Vec<(f64, f64, f64, &str)> = sh
+            .iter()
+            .filter_map(|s| match s {
+                Shape::Text { x, y, text, class } if class.starts_with("st-marktext") => {
+                    let w = LabelSpace::width(text);
+                    let (l, r) = if class.ends_with(" after") { (*x, x + w) } else { (x - w, *x) };
+                    Some((l, r, *y, text.as_str()))
+                }
+                _ => None,
+            })
+            .collect();
+        assert!(notes.iter().any(|n| n.3.starts_with("crashOn")), "the coordinator's crash is told: {notes:?}");
+        assert!(notes.iter().any(|n| n.3.starts_with("blocked")), "{notes:?}");
+        assert!(notes.iter().any(|n| n.3.ends_with('…')), "a note too long for the room is cut: {notes:?}");
+        for (i, a) in notes.iter().enumerate() {
+            assert!(a.0 >= 0.0 && a.1 <= g.width, "{a:?} leaves the drawing");
+            for b in &notes[..i] {
+                assert!((a.2 - b.2).abs() >= LabelSpace::HEIGHT || a.1 <= b.0 || b.1 <= a.0, "{a:?} over {b:?}");
+            }
+        }
     }
 
     #[test]

@@ -280,8 +280,9 @@ fn paint(c: &web_sys::HtmlCanvasElement, size: Option<(f64, f64)>, shapes: &[Sha
                 ctx.set_fill_style_str(colour);
                 for s in group {
                     if let Shape::Text { x, y, text, class } = s {
-                        // Notes beside a mark end at it, as in the SVG drawing (text-anchor: end).
-                        let end = class.starts_with("st-marktext");
+                        // Notes beside a mark end at it, as in the SVG drawing (text-anchor: end), unless there is
+                        // no room on its left (`after`).
+                        let end = class.starts_with("st-marktext") && !class.ends_with(" after");
                         if end {
                             ctx.set_text_align("end");
                         }

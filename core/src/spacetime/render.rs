@@ -535,13 +535,20 @@ mod tests {
     use super::*;
     use crate::run::load_str;
 
-    /// NET-2 run to its end (lost messages included), its diagram, a geometry for it and its node names.
-    fn net2() -> (Diagram, Geometry, Vec<String>) {
-        let mut r = load_str(include_str!("../../scenarios/NET-2.json")).unwrap();
+    /// A scenario run to its end with its trace recorded: its diagram and its node names.
+    fn run(doc: &str) -> (Diagram, Vec<String>) {
+        let nodes = serde_json::from_str::<serde_json::Value>(doc).unwrap()["nodes"].clone();
+        let ids: Vec<String> = serde_json::from_value(nodes).unwrap();
+        let mut r = load_str(doc).unwrap();
         r.set_recording(true);
         r.run_to_end();
-        let d = Diagram::build(&r.take_trace(), 2);
-        (d, Geometry { width: 400.0, top: 40.0, c0: 0.0, scale: 3.0, n: 2 }, vec!["A".to_string(), "B".to_string()])
+        (Diagram::build(&r.take_trace(), ids.len()), ids)
+    }
+
+    /// NET-2 run to its end (lost messages included), its diagram, a geometry for it and its node names.
+    fn net2() -> (Diagram, Geometry, Vec<String>) {
+        let (d, ids) = run(include_str!("../../scenarios/NET-2.json"));
+        (d, Geometry { width: 400.0, top: 40.0, c0: 0.0, scale: 3.0, n: 2 }, ids)
     }
 
     #[test]
@@ -615,15 +622,8 @@ mod tests {
     #[test]
     fn a_broadcast_lost_to_a_partition_gets_one_label_with_its_count() {
         // Five singletons: every RequestVote a candidate broadcasts is lost at the send, four copies at a time.
-        let mut r = load_str(
-            r#"{"format":1,"id":"p","protocol":"raft","nodes":["n1","n2","n3","n4","n5"],
-                "schedule":[{"at":0,"partition":[["n1"],["n2"],["n3"],["n4"],["n5"]]}],"runUntil":1000}"#,
-        )
-        .unwrap();
-        r.set_recording(true);
-        r.run_to_end();
-        let d = Diagram::build(&r.take_trace(), 5);
-        let ids: Vec<String> = (1..=5).map(|i| format!("n{i}")).collect();
+        let (d, ids) = run(r#"{"format":1,"id":"p","protocol":"raft","nodes":["n1","n2","n3","n4","n5"],
+                "schedule":[{"at":0,"partition":[["n1"],["n2"],["n3"],["n4"],["n5"]]}],"runUntil":1000}"#);
         let g = Geometry { width: 600.0, top: 40.0, c0: 0.0, scale: 1.0, n: 5 };
         let sh = shapes(
             &d,
@@ -660,13 +660,8 @@ mod tests {
     #[test]
     fn arrow_labels_do_not_print_over_each_other_but_the_selected_one_is_always_labelled() {
         // A leader's heartbeats to four followers and their replies: labels a few pixels apart.
-        let mut r =
-            load_str(r#"{"format":1,"id":"h","protocol":"raft","nodes":["n1","n2","n3","n4","n5"],"runUntil":2000}"#)
-                .unwrap();
-        r.set_recording(true);
-        r.run_to_end();
-        let d = Diagram::build(&r.take_trace(), 5);
-        let ids: Vec<String> = (1..=5).map(|i| format!("n{i}")).collect();
+        let (d, ids) =
+            run(r#"{"format":1,"id":"h","protocol":"raft","nodes":["n1","n2","n3","n4","n5"],"runUntil":2000}"#);
         let g = Geometry { width: 600.0, top: 40.0, c0: 0.0, scale: 1.0, n: 5 };
         let draw = |message: Option<u64>| {
             let labels = Labels { types: true, ..Default::default() };
@@ -715,11 +710,7 @@ mod tests {
     fn notes_stay_inside_the_drawing_and_off_each_other() {
         // 2PC-8: the coordinator (leftmost) crashes after logging COMMIT; both banks then report, at the same
         // moments, that they are blocked: long notes at one height.
-        let mut r = load_str(include_str!("../../scenarios/2PC-8.json")).unwrap();
-        r.set_recording(true);
-        r.run_to_end();
-        let d = Diagram::build(&r.take_trace(), 3);
-        let ids: Vec<String> = ["TC", "K", "S"].map(String::from).to_vec();
+        let (d, ids) = run(include_str!("../../scenarios/2PC-8.json"));
         let g = Geometry { width: 540.0, top: 40.0, c0: 0.0, scale: 0.5, n: 3 };
         let labels = Labels { types: true, notes: true, ..Default::default() };
         let sh = shapes(&d, &ids, Order::TrueTime, &g, (0.0, 1500.0), (0, 1500), labels, &Focus::default(), u64::MAX);

@@ -150,14 +150,15 @@ impl LabelSpace {
     /// Average advance of a character of 9 px sans-serif text, rounded up: a label is measured without a canvas.
     const CHAR: f64 = 5.4;
 
-    /// Places a label starting at `x` on baseline `y` if it touches no placed one (or anyway, if `force`); whether
-    /// it was placed.
+    /// The estimated width of a 9 px label.
     fn width(text: &str) -> f64 {
         text.chars().count() as f64 * Self::CHAR
     }
 
-    fn place(&mut self, x: f64, y: f64, text: &str, force: bool) -> bool {
-        let right = x + Self::width(text);
+    /// Places a label `w` pixels wide starting at `x` on baseline `y` if it touches no placed one (or anyway, if
+    /// `force`); whether it was placed.
+    fn place(&mut self, x: f64, y: f64, w: f64, force: bool) -> bool {
+        let right = x + w;
         let row = (y / Self::HEIGHT).floor() as i64;
         let clash = (row - 1..=row + 1)
             .filter_map(|r| self.rows.get(&r))
@@ -284,6 +285,35 @@ pub fn shapes(
         }
     };
     let mut space = LabelSpace::default();
+    // The events' own labels (what a node reported, its clocks) were asked for by the viewer: they take their
+    // places first and are always shown; notes and arrow labels make way for them.
+    let point_labels: Vec<Option<String>> = visible
+        .clone()
+        .map(|j| {
+            let p = &d.points[j];
+            let c = coord_of(d, p, order);
+            if !in_window(c) {
+                return None;
+            }
+            let mut label = Vec::new();
+            if labels.notes {
+                label.extend(p.notes.first().or(p.cause.as_ref()).filter(|n| !n.is_empty()).cloned());
+            }
+            if labels.lamport {
+                label.push(format!("L{}", p.lamport));
+            }
+            if labels.vector {
+                label.push(format!("{:?}", p.vclock.as_slice()));
+            }
+            if labels.wall {
+                label.push(format!("PC {}", p.wall));
+            }
+            let text = (!label.is_empty()).then(|| label.join(" "))?;
+            // 10 px type.
+            space.place(g.x(p.node) + 7.0, g.y(c) + 4.0, LabelSpace::width(&text) * 10.0 / 9.0, true);
+            Some(text)
+        })
+        .collect();
     // Marks (annotations), in true-time order only: they have no Lamport timestamp of their own. Their notes go
     // first, so that the arrows' labels make way for them.
     if order == Order::TrueTime {
@@ -302,7 +332,7 @@ pub fn shapes(
                 let (x, text, after) = note_at(g, x, &m.text);
                 let left = if after { x } else { x - LabelSpace::width(&text) };
                 // A violation or a crash is always told; a report gives way to the one already there.
-                if space.place(left, y + 3.0, &text, matches!(m.class, "crash" | "violation")) {
+                if space.place(left, y + 3.0, LabelSpace::width(&text), matches!(m.class, "crash" | "violation")) {
                     let class = format!("st-marktext {}{}", m.class, if after { " after" } else { "" });
                     out.push(Shape::Text { x, y: y + 3.0, text, class });
                 }
@@ -335,7 +365,7 @@ pub fn shapes(
             }
             out.push(Shape::Line { x1, y1, x2, y2, class, data: Some(("msg", a.id.to_string())) });
             let (x, y) = ((x1 + x2) / 2.0 + 4.0, (y1 + y2) / 2.0);
-            if labels.types && labelled && space.place(x, y, a.msg, focus.message == Some(a.id)) {
+            if labels.types && labelled && space.place(x, y, LabelSpace::width(a.msg), focus.message == Some(a.id)) {
                 out.push(Shape::Text { x, y, text: a.msg.into(), class: "st-type".into() });
             }
         } else if let Some((node, t, reason)) = a.lost {
@@ -366,13 +396,13 @@ pub fn shapes(
                     0 | 1 => format!("{} {reason}", a.msg),
                     n => format!("{} ×{n} {reason}", a.msg),
                 };
-                if space.place(x + 8.0, y2 + 4.0, &text, focus.message == Some(a.id)) {
+                if space.place(x + 8.0, y2 + 4.0, LabelSpace::width(&text), focus.message == Some(a.id)) {
                     out.push(Shape::Text { x: x + 8.0, y: y2 + 4.0, text, class: "st-reason".into() });
                 }
             }
         }
     }
-    for j in visible {
+    for (j, label) in visible.zip(point_labels) {
         let p = &d.points[j];
         let c = coord_of(d, p, order);
         if !in_window(c) {
@@ -416,21 +446,8 @@ pub fn shapes(
             (data, title)
         };
         out.push(Shape::Circle { cx: x, cy: y, r: 4.5, class, data, title });
-        let mut label = Vec::new();
-        if labels.notes && !name.is_empty() {
-            label.push(name);
-        }
-        if labels.lamport {
-            label.push(format!("L{}", p.lamport));
-        }
-        if labels.vector {
-            label.push(format!("{:?}", p.vclock.as_slice()));
-        }
-        if labels.wall {
-            label.push(format!("PC {}", p.wall));
-        }
-        if !label.is_empty() {
-            out.push(Shape::Text { x: x + 7.0, y: y + 4.0, text: label.join(" "), class: "st-label".into() });
+        if let Some(text) = label {
+            out.push(Shape::Text { x: x + 7.0, y: y + 4.0, text, class: "st-label".into() });
         }
     }
     out
@@ -664,7 +681,7 @@ mod tests {
             run(r#"{"format":1,"id":"h","protocol":"raft","nodes":["n1","n2","n3","n4","n5"],"runUntil":2000}"#);
         let g = Geometry { width: 600.0, top: 40.0, c0: 0.0, scale: 1.0, n: 5 };
         let draw = |message: Option<u64>| {
-            let labels = Labels { types: true, ..Default::default() };
+            let labels = Labels { types: true, notes: true, ..Default::default() };
             let focus = Focus { message, ..Default::default() };
             shapes(&d, &ids, Order::TrueTime, &g, (0.0, 2000.0), (0, 2000), labels, &focus, u64::MAX)
         };
@@ -672,13 +689,18 @@ mod tests {
             sh.iter()
                 .filter_map(|s| match s {
                     Shape::Text { x, y, text, class } if class == "st-type" || class == "st-reason" => {
-                        Some((*x, *x + text.chars().count() as f64 * LabelSpace::CHAR, *y, text.clone()))
+                        Some((*x, *x + LabelSpace::width(text), *y, text.clone()))
+                    }
+                    // The events' own labels (here, the role changes), in 10 px type.
+                    Shape::Text { x, y, text, class } if class == "st-label" => {
+                        Some((*x, *x + LabelSpace::width(text) * 10.0 / 9.0, *y, text.clone()))
                     }
                     _ => None,
                 })
                 .collect()
         };
         let shown = boxes(&draw(None));
+        assert!(shown.iter().any(|s| s.3.starts_with("role leader")), "{shown:?}");
         let delivered = d.arrows.iter().filter(|a| a.to.is_some()).count();
         assert!(shown.len() >= 20 && shown.len() < delivered, "{} labels for {delivered} arrows", shown.len());
         for (i, a) in shown.iter().enumerate() {

@@ -14,6 +14,13 @@ export const tests = [
       const first = leader(ns);
       const term = termOf(first);
       if (!(term >= 1)) throw new Error(`leader term ${term}`);
+      // Every node's clocks are readable: inside the drawing, the rightmost node's too.
+      const outside = await page.$$eval('#cluster .node-clock', (ts) => {
+        const box = document.querySelector('#cluster').getBoundingClientRect();
+        return ts.map((t) => [t.textContent, t.getBoundingClientRect()])
+          .filter(([, r]) => r.left < box.left - 0.5 || r.right > box.right + 0.5).map(([text]) => text);
+      });
+      if (outside.length) throw new Error(`clock labels cut off at the drawing's edge: ${outside.join(', ')}`);
       await screenshot(page, 'raft-leader.png');
       await act(page, first.index, 'crash');
       ns = await nodes(page);

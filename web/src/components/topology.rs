@@ -156,6 +156,11 @@ fn node_view(
     let below = p.y + NODE_R + 16.0;
     let tail = &n.proto.log[n.proto.log.len().saturating_sub(8)..];
     let log = html! { <LogCells lines={tail.to_vec()} x={p.x} y={below + 2.0 * 13.0 + 4.0}/> };
+    // The clocks go right of the node, unless they would run past the drawing's edge (the rightmost nodes of the
+    // ring, at 10 px type about 6 px a character): then they end left of it.
+    let clock = format!("PC {} · L {}", n.wall, n.lamport);
+    let clock_fits = p.x + NODE_R + 4.0 + clock.chars().count() as f64 * 6.0 <= SIZE;
+    let clock_x = if clock_fits { p.x + NODE_R + 4.0 } else { p.x - NODE_R - 4.0 };
     html! {
         <g class={class} data-node={i.to_string()} data-role={n.proto.role.clone()} role="button"
            aria-label={format!("{} {}", n.id, role)}>
@@ -168,9 +173,8 @@ fn node_view(
             }) }
             { log }
             { for status.map(|s| html!{ <text class="node-status" x={f1(p.x)} y={f1(p.y - NODE_R - 10.0)}>{s}</text> }) }
-            <text class="node-clock" x={f1(p.x + NODE_R + 4.0)} y={f1(p.y - NODE_R + 4.0)}>
-                {format!("PC {} · L {}", n.wall, n.lamport)}
-            </text>
+            <text class={classes!("node-clock", (!clock_fits).then_some("before"))} x={f1(clock_x)}
+                  y={f1(p.y - NODE_R + 4.0)}>{clock}</text>
         </g>
     }
 }

@@ -135,7 +135,7 @@ pub struct Focus {
     pub message: Option<u64>,
 }
 
-/// Where arrow labels already are. Labels land where their arrows are, so a broadcast's labels (a leader's
+/// Where labels already are. Labels land where their events and arrows are, so a broadcast's labels (a leader's
 /// heartbeats to four followers and the four replies) fall a few pixels apart and print over each other; a label
 /// that would touch one already placed is left out. The arrow keeps its colour, and selecting it labels it.
 #[derive(Default)]
@@ -145,7 +145,7 @@ struct LabelSpace {
 }
 
 impl LabelSpace {
-    /// Height of an arrow label (9 px text) with a pixel between two.
+    /// Height of a label (9 px text) with a pixel between two.
     const HEIGHT: f64 = 10.0;
     /// Average advance of a character of 9 px sans-serif text, rounded up: a label is measured without a canvas.
     const CHAR: f64 = 5.4;
@@ -287,9 +287,9 @@ pub fn shapes(
     let mut space = LabelSpace::default();
     // The events' own labels (what a node reported, its clocks) were asked for by the viewer: they take their
     // places first and are always shown; notes and arrow labels make way for them.
-    let point_labels: Vec<Option<String>> = visible
-        .clone()
-        .map(|j| {
+    // The events in the window, with their coordinates and labels.
+    let shown: Vec<(usize, f64, Option<String>)> = visible
+        .filter_map(|j| {
             let p = &d.points[j];
             let c = coord_of(d, p, order);
             if !in_window(c) {
@@ -308,10 +308,12 @@ pub fn shapes(
             if labels.wall {
                 label.push(format!("PC {}", p.wall));
             }
-            let text = (!label.is_empty()).then(|| label.join(" "))?;
-            // 10 px type.
-            space.place(g.x(p.node) + 7.0, g.y(c) + 4.0, LabelSpace::width(&text) * 10.0 / 9.0, true);
-            Some(text)
+            let text = (!label.is_empty()).then(|| label.join(" "));
+            if let Some(text) = &text {
+                // 10 px type.
+                space.place(g.x(p.node) + 7.0, g.y(c) + 4.0, LabelSpace::width(text) * 10.0 / 9.0, true);
+            }
+            Some((j, c, text))
         })
         .collect();
     // Marks (annotations), in true-time order only: they have no Lamport timestamp of their own. Their notes go
@@ -390,9 +392,12 @@ pub fn shapes(
                     && b.lost.is_some_and(|(_, u, r)| u == t && r == reason)
             };
             if labelled && !(k > 0 && together(&near[k - 1])) {
-                let group: Vec<&Arrow> = near[k..].iter().take_while(|b| together(b)).collect();
-                let x = group.iter().filter_map(|b| b.lost.map(|(n, _, _)| stub_x(n))).fold(x2, f64::max);
-                let text = match group.len() {
+                // The group's size and its outermost cross (the group is empty in a crowded window).
+                let (n, x) = near[k..]
+                    .iter()
+                    .take_while(|b| together(b))
+                    .fold((0, x2), |(n, x), b| (n + 1, b.lost.map_or(x, |(to, _, _)| x.max(stub_x(to)))));
+                let text = match n {
                     0 | 1 => format!("{} {reason}", a.msg),
                     n => format!("{} ×{n} {reason}", a.msg),
                 };
@@ -402,12 +407,8 @@ pub fn shapes(
             }
         }
     }
-    for (j, label) in visible.zip(point_labels) {
+    for (j, c, label) in shown {
         let p = &d.points[j];
-        let c = coord_of(d, p, order);
-        if !in_window(c) {
-            continue;
-        }
         let (x, y) = (g.x(p.node), g.y(c));
         let kind = match p.kind {
             PointKind::Send { .. } => "send",

@@ -100,7 +100,7 @@ impl<T> Slot<T> for Box<T> {
     }
 }
 
-/// A protocol's message or observation type inside the sum: boxed for a protocol marked `boxed`.
+/// A protocol's type inside a sum: boxed for a protocol marked `boxed` (only the messages and observations are).
 macro_rules! slot {
     (boxed $t:ty) => { Box<$t> };
     ($t:ty) => { $t };
@@ -143,15 +143,15 @@ macro_rules! erase {
         /// A node of whichever protocol the run is of.
         #[derive(Clone)]
         pub enum Erased { $(#[doc = concat!("A node of ", $name, ".")] $v($v, Scratch<$v>)),* }
-        erase!(@slots "A message of the run's protocol." ErasedMsg = Msg; $($v $name [$($boxed)?])*);
+        erase!(@sum "A message of the run's protocol." [Clone] ErasedMsg = Msg; $($v $name [$($boxed)?])*);
         erase!(@sum "A timer of the run's protocol (ordered as the wrapped timers are: a run has one variant only)."
-            [Clone, PartialEq, Eq, PartialOrd, Ord] ErasedTimer = Timer; $($v $name)*);
-        erase!(@sum "A stable record of the run's protocol." [Clone] ErasedRecord = Record; $($v $name)*);
-        erase!(@sum "The stable state of the run's protocol." [Clone] ErasedDurable = Durable; $($v $name)*);
-        erase!(@sum "A scripted action of the run's protocol." [Clone] ErasedAction = Action; $($v $name)*);
-        erase!(@slots "An observation of the run's protocol." ErasedObs = Obs; $($v $name [$($boxed)?])*);
-        erase!(@sum "The parameters of the run's protocol." [Clone] ErasedParams = Params; $($v $name)*);
-        erase!(@sum "The checker of the run's protocol." [Clone] ErasedChecker = Checker; $($v $name)*);
+            [Clone, PartialEq, Eq, PartialOrd, Ord] ErasedTimer = Timer; $($v $name [])*);
+        erase!(@sum "A stable record of the run's protocol." [Clone] ErasedRecord = Record; $($v $name [])*);
+        erase!(@sum "The stable state of the run's protocol." [Clone] ErasedDurable = Durable; $($v $name [])*);
+        erase!(@sum "A scripted action of the run's protocol." [Clone] ErasedAction = Action; $($v $name [])*);
+        erase!(@sum "An observation of the run's protocol." [Clone] ErasedObs = Obs; $($v $name [$($boxed)?])*);
+        erase!(@sum "The parameters of the run's protocol." [Clone] ErasedParams = Params; $($v $name [])*);
+        erase!(@sum "The checker of the run's protocol." [Clone] ErasedChecker = Checker; $($v $name [])*);
 
         impl fmt::Debug for Erased {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
@@ -437,21 +437,10 @@ macro_rules! erase {
             }
         }
     };
-    (@slots $doc:literal $t:ident = $assoc:ident; $($v:ident $name:literal [$($boxed:ident)?])*) => {
-        #[doc = $doc]
-        #[derive(Clone)]
-        pub enum $t { $(#[doc = concat!("Of ", $name, ".")] $v(slot!($($boxed)? <$v as Protocol>::$assoc))),* }
-
-        impl fmt::Debug for $t {
-            fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-                match self { $($t::$v(x) => fmt::Debug::fmt(x, f)),* }
-            }
-        }
-    };
-    (@sum $doc:literal [$($d:ident),*] $t:ident = $assoc:ident; $($v:ident $name:literal)*) => {
+    (@sum $doc:literal [$($d:ident),*] $t:ident = $assoc:ident; $($v:ident $name:literal [$($boxed:ident)?])*) => {
         #[doc = $doc]
         #[derive($($d),*)]
-        pub enum $t { $(#[doc = concat!("Of ", $name, ".")] $v(<$v as Protocol>::$assoc)),* }
+        pub enum $t { $(#[doc = concat!("Of ", $name, ".")] $v(slot!($($boxed)? <$v as Protocol>::$assoc))),* }
 
         impl fmt::Debug for $t {
             fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {

@@ -1,5 +1,6 @@
 // A monkey: 1,000 random clicks, keys, inputs and drags across the whole UI with a fixed seed. No console error,
-// no panic, and the page still responds at the end.
+// no panic, and the page still responds at the end. MONKEY_SEED=N (and MONKEY_STEPS=N) replay another walk, to
+// hunt beyond the fixed one; the test suite always runs the fixed seed.
 
 function mulberry32(seed) {
   return () => {
@@ -21,10 +22,10 @@ export const tests = [
       const page = await newPage();
       await page.goto(baseUrl + '/');
       await page.waitForSelector('#cluster g.node');
-      const rnd = mulberry32(20261124);
+      const rnd = mulberry32(Number(process.env.MONKEY_SEED || 20261124));
       const pick = (xs) => xs[Math.floor(rnd() * xs.length)];
       const box = await page.locator('#cluster').boundingBox();
-      for (let i = 0; i < 1000; i++) {
+      for (let i = 0, n = Number(process.env.MONKEY_STEPS || 1000); i < n; i++) {
         const r = rnd();
         try {
           if (r < 0.25) {

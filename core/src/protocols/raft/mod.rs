@@ -44,7 +44,7 @@
 //! `[T, 2T)`), `preVote`, `checkQuorum`, `noopOnElection`, `buggyCommitPreviousTerm`, `persistVotedFor` (default
 //! true), `truncateOnMatch` (every toggle may also be given per node), `maxEntriesPerAppend` (`null` = unlimited),
 //! `"preset": "raftscope"` (RaftScope's timings and latency; explicit parameters still win), and the modelled
-//! client `clientEvery`, `clientNode`, `clientRetry` (see [`client`]). 1 to 9 servers.
+//! client `clientEvery`, `clientNode`, `clientRetry` (see [`client`]). 1 to 16 servers.
 
 pub mod checker;
 pub mod client;

@@ -421,7 +421,9 @@ fn parameters_and_node_counts_are_validated() {
     };
     assert_eq!(bad(1, ""), None);
     assert_eq!(bad(9, ""), None);
-    assert!(bad(10, "").unwrap().contains("1 to 9"));
+    // The format's 16 nodes, with no Raft-specific limit (scenario-format.md).
+    assert_eq!(bad(16, ""), None);
+    assert!(bad(17, "").unwrap().contains("nodes"));
     assert!(bad(3, r#""electionTimeout":0"#).unwrap().contains("params.electionTimeout"));
     assert!(bad(3, r#""electionTimeout":{"n1":[150,"x"]}"#).unwrap().contains("params.electionTimeout.n1[1]"));
     assert!(bad(3, r#""preset":"etcd""#).unwrap().contains("params.preset"));
@@ -537,4 +539,21 @@ fn views_show_roles_logs_and_the_leaders_replication_state() {
     assert!(leader.log[0].committed);
     assert!(snap.nodes[1].timers.iter().any(|t| t.name == "election"), "the countdown ring");
     assert_eq!(field(&snap.nodes[1].proto, "votedFor").as_deref(), Some("n1"));
+}
+
+/// The largest cluster the format allows elects one leader, replicates a command to all sixteen and breaks nothing.
+#[test]
+fn sixteen_servers_elect_and_replicate() {
+    let ids: Vec<String> = (1..=16).map(|i| format!("n{i}")).collect();
+    let ids: Vec<&str> = ids.iter().map(String::as_str).collect();
+    let quiet = crate::run::run_scenario(&doc(&ids, "", "", "", 1500)).unwrap();
+    let leaders: Vec<&String> =
+        quiet["nodes"].as_object().unwrap().iter().filter(|(_, n)| n["role"] == "leader").map(|(id, _)| id).collect();
+    assert_eq!(leaders.len(), 1, "{}", quiet["nodes"]);
+    let request = format!(r#"{{"at":1500,"client":{{"node":"{}","cmd":"x=1"}}}}"#, leaders[0]);
+    let r = crate::run::run_scenario(&doc(&ids, "", &request, "", 3000)).unwrap();
+    assert_eq!(r["violations"], serde_json::json!([]));
+    for (id, n) in r["nodes"].as_object().unwrap() {
+        assert_eq!(n["applied"], serde_json::json!(["x=1"]), "{id}");
+    }
 }

@@ -237,6 +237,11 @@ fn errors_name_the_json_path() {
             r#"{"format":1,"id":"x","protocol":"link","nodes":["A","B"],"runUntil":5,"clocks":{"A":{"drift":9000000}}}"#,
             "clocks.A.drift: 9000000 is out of range",
         ),
+        (
+            // The one value whose absolute value does not fit an i64.
+            r#"{"format":1,"id":"x","protocol":"link","nodes":["A","B"],"runUntil":5,"clocks":{"A":{"offset":-9223372036854775808}}}"#,
+            "clocks.A.offset: -9223372036854775808 is out of range",
+        ),
     ];
     for (doc, want) in cases {
         let e = Scenario::parse(doc).unwrap_err().to_string();

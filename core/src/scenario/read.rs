@@ -158,7 +158,8 @@ pub fn as_u64(v: &Value, path: &str, max: u64) -> Result<u64, ScenarioError> {
 pub fn as_i64(v: &Value, path: &str, limit: i64) -> Result<i64, ScenarioError> {
     match v {
         Value::Number(n) => match n.as_i64() {
-            Some(x) if x.abs() <= limit => Ok(x),
+            // `unsigned_abs`: `abs` of i64::MIN overflows (and would wrap to a negative that passes).
+            Some(x) if x.unsigned_abs() <= limit.unsigned_abs() => Ok(x),
             Some(x) => Err(err(path, format!("{x} is out of range (±{limit})"))),
             None => Err(err(path, format!("expected a whole number within ±{limit}, got {n}"))),
         },

@@ -1,7 +1,11 @@
 //! The 3PC checker: the invariants of protocols.md §3.9 after every event, liveness (§3.10) at the end.
 //!
 //! 3PC-T1 is checked against the STATE_REPORTs actually delivered to the termination coordinator in its current
-//! round and against whether it had itself become COMMITTABLE, not only against the reports it says it used.
+//! round and against its own state when it started that round (its own report, §3.7), not only against the reports
+//! it says it used. 3PC-C1 is judged within one life of the coordinator: it is the rule of §3.5 that a coordinator
+//! which has sent PRE_COMMIT may no longer abort. After a crash it recovers as RECOVERING and only adopts what it is
+//! told (§3.8), which can correctly be ABORT: survivors that were all UNCERTAIN abort by TR3 even after a PRE_COMMIT
+//! reached a participant that then crashed. AC-Agreement judges that adoption.
 
 use super::common::{self, Decision, DecisionBook};
 use super::{ledgers, CState, Reported, ThreePc, ThreePcMsg, ThreePcObs, ThreePcRecord, C};
@@ -21,6 +25,8 @@ pub struct ThreePcChecker {
     c_precommit_sent: bool,
     /// Per node: it became COMMITTABLE in its current life.
     committable: Vec<bool>,
+    /// Per node: it was COMMITTABLE when it elected itself termination coordinator (its own report).
+    round_committable: Vec<bool>,
     /// Per node: STATE_REPORTs delivered to it since it last sent STATE_REQ.
     round_reports: Vec<VecMap<NodeId, Reported>>,
     app_dirty: bool,
@@ -75,6 +81,7 @@ impl Checker<ThreePc> for ThreePcChecker {
             ids: w.cluster().ids.clone(),
             c_precommit_sent: false,
             committable: vec![false; w.n()],
+            round_committable: vec![false; w.n()],
             round_reports: vec![VecMap::new(); w.n()],
             app_dirty: false,
             nb_reported: false,
@@ -113,14 +120,17 @@ impl Checker<ThreePc> for ThreePcChecker {
             EffectRef::Persist(ThreePcRecord::Abort { .. }) => self.decided(w, node, Decision::Abort, out),
             EffectRef::Persist(_) => {}
             EffectRef::Observe(ThreePcObs::Committable { .. }) => self.committable[node] = true,
+            EffectRef::Observe(ThreePcObs::Elected { coord, .. }) if *coord == self.ids[node] => {
+                self.round_committable[node] = self.committable[node];
+            }
             EffectRef::Observe(ThreePcObs::Rule { rule: rule @ ("TR3" | "SKEEN-ABORT"), reports }) => {
                 let mut wrong: Vec<String> = reports
                     .iter()
                     .filter(|(_, s)| *s != Reported::Uncertain)
                     .map(|(q, s)| format!("{q} reported {}", s.name()))
                     .collect();
-                if self.committable[node] {
-                    wrong.push(format!("{} itself is COMMITTABLE", self.ids[node]));
+                if self.round_committable[node] {
+                    wrong.push(format!("{} itself was COMMITTABLE", self.ids[node]));
                 }
                 if *rule == "TR3" {
                     wrong.extend(
@@ -186,6 +196,7 @@ impl Checker<ThreePc> for ThreePcChecker {
         }
         // Everything below is volatile at the node: a new life starts from its log.
         self.committable[node] = false;
+        self.round_committable[node] = false;
         self.round_reports[node].clear();
         if node == C {
             self.c_precommit_sent = false;
@@ -338,11 +349,22 @@ mod tests {
     }
 
     fn feed(sim: &Simulation<ThreePc>, node: NodeId, e: Effect<ThreePc>) -> Vec<&'static str> {
+        feed_all(sim, node, vec![e])
+    }
+
+    /// Effects of one event at `node`, in order.
+    fn feed_all(sim: &Simulation<ThreePc>, node: NodeId, es: Vec<Effect<ThreePc>>) -> Vec<&'static str> {
         let mut c = sim.checker().clone();
         let mut out = Found::default();
-        c.on_effect(&sim.world(), node, &e.as_ref(), &mut out);
+        for e in &es {
+            c.on_effect(&sim.world(), node, &e.as_ref(), &mut out);
+        }
         c.after_event(&sim.world(), &mut out);
         out.list.iter().map(|v| v.invariant).collect()
+    }
+
+    fn elects_itself(id: &str) -> Effect<ThreePc> {
+        Effect::Observe(ThreePcObs::Elected { coord: id.into(), suspected: vec!["C".into()] })
     }
 
     #[test]
@@ -363,9 +385,18 @@ mod tests {
         };
         let found = feed(&sim, 1, tr3(vec![("P1", Reported::Uncertain), ("P2", Reported::Committable)]));
         assert_eq!(found, vec!["3PC-T1"]);
-        // P1 claims to be UNCERTAIN, but the checker saw it become COMMITTABLE at t=30.
-        let found = feed(&sim, 1, tr3(vec![("P1", Reported::Uncertain)]));
+        // P1 claims to be UNCERTAIN, but the checker saw it become COMMITTABLE at t=30, before it elected itself.
+        let found = feed_all(&sim, 1, vec![elects_itself("P1"), tr3(vec![("P1", Reported::Uncertain)])]);
         assert_eq!(found, vec!["3PC-T1"]);
+    }
+
+    #[test]
+    fn t1_judges_the_own_report_by_the_state_at_election() {
+        // P1 elects itself while UNCERTAIN (t=15), then a PRE_COMMIT makes it COMMITTABLE: its round goes on with
+        // the report it had, so TR3 over "P1 UNCERTAIN" follows the rule (§3.7).
+        let rule = Effect::Observe(ThreePcObs::Rule { rule: "TR3", reports: vec![("P1".into(), Reported::Uncertain)] });
+        let committable = Effect::Observe(ThreePcObs::Committable { from: C });
+        assert!(feed_all(&at(15), 1, vec![elects_itself("P1"), committable, rule]).is_empty());
     }
 
     #[test]

@@ -192,14 +192,6 @@ impl Participant {
         }
     }
 
-    /// Stops acting as termination coordinator (another process has taken over).
-    fn abandon(&mut self, cx: &mut Ctx<'_, ThreePc>) {
-        if self.term.take().is_some() {
-            cx.cancel_timer(ThreePcTimer::Collect);
-            cx.cancel_timer(ThreePcTimer::Tacks);
-        }
-    }
-
     fn ids(cx: &Ctx<'_, ThreePc>, xs: impl Iterator<Item = NodeId>) -> Vec<String> {
         xs.map(|q| cx.cluster().ids[q].clone()).collect()
     }
@@ -357,9 +349,8 @@ impl Participant {
                 if self.suspected.contains(&from) {
                     ignored_suspect(cx, "PRE_COMMIT");
                 } else if self.is_undecided() {
-                    if from != me {
-                        self.abandon(cx);
-                    }
+                    // A termination round this process runs goes on (§3.6 and §3.7 end a round only by a
+                    // decision): its own report stays the state it had when it was elected.
                     if self.state == PState::Uncertain {
                         self.state = PState::Committable;
                         cx.observe(ThreePcObs::Committable { from });
@@ -406,9 +397,6 @@ impl Participant {
                     }
                     _ => {}
                 }
-                if from != me {
-                    self.abandon(cx);
-                }
                 self.coord = from;
                 if let Some(state) = self.own_report() {
                     cx.send(from, ThreePcMsg::StateReport { txid, state });
@@ -429,13 +417,9 @@ impl Participant {
                 }
             }
             ThreePcMsg::DecisionReq { txid } => {
-                if self.state == PState::Init {
-                    // Not in §3.6, which only has decided processes answer: a participant that has not voted may
-                    // abort unilaterally (as on STATE_REQ, and as in 2PC's case 3′). Without this, a coordinator
-                    // that crashed right after BEGIN would recover and ask for ever.
-                    let why = format!("unilateral: asked by {from_id} before voting");
-                    self.learn(cx, Decision::Abort, why, &txid);
-                }
+                // §3.6: only a decided process answers; anyone else, INIT included, ignores it. So a coordinator
+                // that crashed right after BEGIN recovers and asks until a participant decides (by `T_work`, or by
+                // a termination round's STATE_REQ): 3PC's recovery blocks where 2PC's case 3′ would abort.
                 if let PState::Decided(d) = self.state {
                     cx.send(from, ThreePcMsg::Decision { txid, decision: d });
                 }

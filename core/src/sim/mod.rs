@@ -811,7 +811,6 @@ impl<P: Protocol> Simulation<P> {
         self.stale += queued;
         let s = &mut self.nodes[n];
         s.up = false;
-        s.proto = None;
         s.timers.clear();
         s.paused_until = 0;
         // Messages that waited out the pause are lost with the node; its deferred timers and actions are void.
@@ -826,7 +825,10 @@ impl<P: Protocol> Simulation<P> {
         self.timeline_push(Some(n), "crash", Map::new());
         let w = World::own(&self.shared, &self.nodes, self.now);
         self.found.at = self.now;
+        // The checker still sees the volatile state the node crashed in (what the report shows for a down node),
+        // including what a handler cut short by a crash hook had already changed; then it is gone.
         self.checker.on_crash(&w, n, false, &mut self.found);
+        self.nodes[n].proto = None;
     }
 
     fn recover(&mut self, n: NodeId) {

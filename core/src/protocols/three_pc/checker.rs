@@ -190,9 +190,13 @@ impl Checker<ThreePc> for ThreePcChecker {
         }
     }
 
-    fn on_crash(&mut self, _w: &World<'_, ThreePc>, node: NodeId, up: bool, _out: &mut Found) {
+    fn on_crash(&mut self, w: &World<'_, ThreePc>, node: NodeId, up: bool, _out: &mut Found) {
         if !up {
             self.crashes += 1;
+            // The state it crashed in, even if the handler a crash hook cut short had just changed it.
+            if let Some(x) = w.node(node) {
+                self.last_state[node] = x.state_name();
+            }
         }
         // Everything below is volatile at the node: a new life starts from its log.
         self.committable[node] = false;

@@ -188,9 +188,13 @@ impl Checker<TwoPc> for TwoPcChecker {
         }
     }
 
-    fn on_crash(&mut self, _w: &World<'_, TwoPc>, node: NodeId, up: bool, _out: &mut Found) {
+    fn on_crash(&mut self, w: &World<'_, TwoPc>, node: NodeId, up: bool, _out: &mut Found) {
         if !up {
             self.crashes += 1;
+            // The state it crashed in, even if the handler a crash hook cut short had just changed it.
+            if let Some(x) = w.node(node) {
+                self.last_state[node] = x.state_name();
+            }
         }
         if node == TC {
             // The TC's vote tally and WAIT state are volatile: a new life starts from its log.

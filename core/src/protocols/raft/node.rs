@@ -168,10 +168,11 @@ impl Raft {
         self.k = *cx.sim_counter();
     }
 
-    /// `startPreVote()` (§4.8): no term change, no vote; ask every peer whether it would vote in term + 1.
+    /// `startPreVote()` (§4.8): no term change, no vote; ask every peer whether it would vote in term + 1. The
+    /// known leader is kept (§4.8 changes nothing else; etcd forgets it here): a pre-candidate that heard the leader
+    /// less than `T` ago is still in lease, and refuses other pre-votes.
     pub(super) fn start_pre_vote(&mut self, cx: &mut Ctx<'_, Proto>, p: &RaftParams) {
         self.count_election(cx);
-        self.leader = None;
         self.set_role(cx, Role::PreCandidate);
         self.votes = bit(self.me);
         self.arm_election(cx, p);

@@ -1122,11 +1122,14 @@ impl<P: Protocol> Simulation<P> {
                     label: shared_label,
                     msg,
                 };
-                for c in copies {
-                    let copy = Envelope { deliver_at: c, dup: true, ..env.clone() };
-                    self.push(c, 1, EvKind::Deliver(Box::new(copy)));
-                }
+                // The original is scheduled first, then its copies: a copy arriving at the same instant (no gap,
+                // no jitter) comes after the message it duplicates.
+                let dups: Vec<Envelope<P::Msg>> =
+                    copies.into_iter().map(|c| Envelope { deliver_at: c, dup: true, ..env.clone() }).collect();
                 self.push(at, 1, EvKind::Deliver(Box::new(env)));
+                for copy in dups {
+                    self.push(copy.deliver_at, 1, EvKind::Deliver(Box::new(copy)));
+                }
             }
         }
     }

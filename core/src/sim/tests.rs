@@ -447,6 +447,24 @@ fn fault_rules_drop_delay_and_duplicate_by_send_time() {
 }
 
 #[test]
+fn a_copy_arriving_with_its_original_comes_after_it() {
+    let m = MsgMatch { from: 0, to: Some(100), ..Default::default() };
+    let s = scenario(2, vec![(0, cmd(0, 1, "ping"))], vec![FaultRule::Duplicate { m, copies: 2, gap: 0 }]);
+    let mut sim = Simulation::<Probe>::new(&s).unwrap();
+    sim.set_recording(true);
+    sim.run_to_end();
+    let dups: Vec<(u64, bool)> = sim
+        .take_trace()
+        .iter()
+        .filter_map(|e| match e.kind {
+            TraceKind::Deliver { dup, .. } => Some((e.t, dup)),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(dups, vec![(10, false), (10, true), (10, true)]);
+}
+
+#[test]
 fn the_viewer_can_drop_a_message_in_flight_by_id() {
     let s = scenario(2, vec![(0, cmd(0, 1, "ping ping"))], vec![]);
     let mut sim = Simulation::<Probe>::new(&s).unwrap();

@@ -47,14 +47,12 @@
 //! * **FT-1** (fenced mode only): no write is accepted with `token < maxToken` at acceptance time. This is the
 //!   storage's own rule, checked against the checker's independent record of every accepted token.
 //! * **FT-2** (lock safety as seen by the storage, both modes): no write is accepted from a client whose lease had
-//!   expired by `LS`'s clock when the write was accepted. "As seen by the storage" is how the check is decided: the
-//!   storage can only know that a lease is over once it has accepted a write under a newer lease, so FT-2 is broken
-//!   when `St` accepts a write under lease `k` after it accepted one under a newer lease `k' > k` (lease `k` was
-//!   over by `LS`'s clock when `k'` was granted, and stays over). This is what fencing guarantees, and what an
-//!   unfenced storage breaks in CLK-3. A late write that reaches the storage *before* anything newer (the next
-//!   holder has not written yet) is accepted in both modes and is harmless to the storage's order: it is listed
-//!   as informative in `app.lateWrites` (accepted writes whose lease had expired by `LS`'s clock at that moment),
-//!   not as a violation.
+//!   expired by `LS`'s clock when the write was accepted. The checker keeps every grant's expiry and reads `LS`'s
+//!   clock at the moment `St` accepts. An unfenced storage breaks it in CLK-3 (the woken client overwrites the
+//!   next holder's data). Fencing stops that case, but not all of them: a late write that reaches the storage
+//!   *before* anything newer passes `token ≥ maxToken` and is accepted, expired lease and all (FEN-late). Fencing
+//!   orders the writes; only the lock service knows that a lease is over. Such writes are also listed in
+//!   `app.lateWrites`.
 //!
 //! **Limits worth knowing.** Fencing needs a storage that checks tokens; a plain disk or a third-party API that
 //! ignores them gets no protection. And it protects writes only: a stale holder can still *read* and act on what

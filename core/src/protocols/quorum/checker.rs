@@ -47,12 +47,13 @@ pub struct QuorumChecker {
     inversions: Vec<Value>,
 }
 
-/// A returned (or failed) read, as the report lists it.
+/// A returned read, as the report lists it.
 #[derive(Clone, Debug)]
 struct ReadEntry {
     client: String,
     at: Time,
-    result: Option<(String, u64)>,
+    value: String,
+    version: u64,
 }
 
 /// A write's outcome, as the report lists it.
@@ -87,16 +88,14 @@ impl QuorumChecker {
     }
 
     /// The report's `app` object: `reads` (`{client, at, value, version}`, `at` = when the read returned; a read
-    /// that timed out has null value and version), `writes` (`{client, key, value, version, started, at, ok}`, `at` =
+    /// still waiting for `R` responses is not listed), `writes` (`{client, key, value, version, started, at, ok}`, `at` =
     /// when it was acknowledged or failed) and `readInversions` (a later read returning an older version).
     pub fn report(&self, _w: &World<'_, Quorum>) -> Map<String, Value> {
         let mut m = Map::new();
-        let reads = self.reads.iter().map(|r| match &r.result {
-            Some((value, version)) => {
-                json!({"client": r.client, "at": r.at, "value": parse(value), "version": version})
-            }
-            None => json!({"client": r.client, "at": r.at, "value": Value::Null, "version": Value::Null}),
-        });
+        let reads = self
+            .reads
+            .iter()
+            .map(|r| json!({"client": r.client, "at": r.at, "value": parse(&r.value), "version": r.version}));
         let writes = self.writes.iter().map(|w| {
             json!({
                 "client": w.client, "key": w.key, "value": parse(&w.value), "version": w.version,
@@ -112,10 +111,10 @@ impl QuorumChecker {
     fn read_done(&mut self, w: &World<'_, Quorum>, op: u64, obs: &QuorumObs, out: &mut Found) {
         let QuorumObs::ReadDone { client, key, result, from, .. } = obs else { return };
         let now = w.now();
-        let result_entry = result.as_ref().map(|r| (r.value.clone(), r.version));
-        push_capped(&mut self.reads, ReadEntry { client: client.clone(), at: now, result: result_entry });
+        let entry = ReadEntry { client: client.clone(), at: now, value: result.value.clone(), version: result.version };
+        push_capped(&mut self.reads, entry);
         let Some(open) = self.open.remove(&op) else { return };
-        let Some(r) = result else { return };
+        let r = result;
         if let Some(a) = open.acked.as_ref().filter(|a| r.version < a.version) {
             let used: Vec<&str> = from.iter().map(|&n| w.id(n)).collect();
             let mut nodes = vec![APP];

@@ -14,7 +14,8 @@
 //!   ascending order), takes the first **R** distinct responses in arrival order, breaking ties between responses
 //!   that arrive at the same instant by their position in `readTargets`, and returns the value with the highest
 //!   version. To apply the tie rule exactly, `App` decides at a zero-length timer that fires after every delivery
-//!   of the instant. A read that has no `R` responses after `T_req` ms fails (it is reported with a null value).
+//!   of the instant. A read has no timeout (§6 gives `T_req` to writes only): without `R` responses it waits,
+//!   and the App's view counts it as pending.
 //! * **Read repair** (`readRepair`, off by default): when a read has returned, `App` writes the value it returned
 //!   back to every replica that answered with an older version, including ones that answer later.
 //!
@@ -314,8 +315,8 @@ pub enum QuorumObs {
         client: String,
         /// Key.
         key: String,
-        /// The value and version returned; `None` when the read timed out.
-        result: Option<Versioned>,
+        /// The value and version returned.
+        result: Versioned,
         /// The replicas whose responses were used.
         from: Vec<NodeId>,
     },
@@ -353,8 +354,8 @@ impl Observation for QuorumObs {
             QuorumObs::ReadDone { client, key, result, .. } => {
                 m.insert("client".into(), json!(client));
                 m.insert("key".into(), json!(key));
-                m.insert("value".into(), result.as_ref().map_or(Value::Null, |r| parse(&r.value)));
-                m.insert("version".into(), json!(result.as_ref().map(|r| r.version)));
+                m.insert("value".into(), parse(&result.value));
+                m.insert("version".into(), json!(result.version));
                 Some(("read", m))
             }
             _ => None,
@@ -367,10 +368,9 @@ impl Observation for QuorumObs {
                 format!("{key} v{version} {} to {client}", if *ok { "acknowledged" } else { "failed (T_req)" })
             }
             QuorumObs::ReadStarted { client, key, .. } => format!("{client} reads {key}"),
-            QuorumObs::ReadDone { client, key, result, .. } => match result {
-                Some(r) => format!("{client} reads {key} = {} (v{})", r.value, r.version),
-                None => format!("{client}'s read of {key} failed (T_req)"),
-            },
+            QuorumObs::ReadDone { client, key, result: r, .. } => {
+                format!("{client} reads {key} = {} (v{})", r.value, r.version)
+            }
             QuorumObs::Repair { name, key, version, .. } => format!("read repair: {key} v{version} to {name}"),
             QuorumObs::Stored { key, version } => format!("stores {key} v{version}"),
         }
@@ -496,9 +496,6 @@ impl AppState {
             cx.send(r, QuorumMsg::Read { key: key.clone(), op });
         }
         self.reads.insert(op, PendingRead { client, key, responses: Vec::new(), returned: None });
-        if let Some(t) = p.t_req {
-            cx.set_timer(QuorumTimer::Request(op), t);
-        }
     }
 
     fn ack(&mut self, cx: &mut Ctx<'_, Quorum>, p: &QuorumParams, from: NodeId, op: u64) {
@@ -533,7 +530,6 @@ impl AppState {
             }
             if r.responses.len() == p.read_targets.len() {
                 self.reads.remove(&op);
-                cx.cancel_timer(QuorumTimer::Request(op));
             }
             return;
         }
@@ -572,7 +568,7 @@ impl AppState {
             let (client, key) = (r.client.clone(), r.key.clone());
             let done = r.responses.len() == p.read_targets.len();
             push_recent(&mut self.recent, format!("{client}: {key} = {} v{}", best.value, best.version));
-            cx.observe(QuorumObs::ReadDone { op, client, key: key.clone(), result: Some(best.clone()), from });
+            cx.observe(QuorumObs::ReadDone { op, client, key: key.clone(), result: best.clone(), from });
             if p.read_repair {
                 for to in stale {
                     repair(cx, to, &key, &best);
@@ -580,7 +576,6 @@ impl AppState {
             }
             if done {
                 self.reads.remove(&op);
-                cx.cancel_timer(QuorumTimer::Request(op));
             }
         }
         self.instant += 1;
@@ -597,12 +592,6 @@ impl AppState {
                 version: w.version,
                 ok: false,
             });
-        } else if let Some(r) = self.reads.remove(&op) {
-            if r.returned.is_none() {
-                push_recent(&mut self.recent, format!("{}: read of {} failed", r.client, r.key));
-                let from = r.responses.iter().map(|x| x.replica).collect();
-                cx.observe(QuorumObs::ReadDone { op, client: r.client, key: r.key, result: None, from });
-            }
         }
     }
 }

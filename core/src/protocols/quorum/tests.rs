@@ -116,10 +116,20 @@ fn a_replica_acks_an_older_version_without_storing_it() {
     assert_eq!(r["nodes"]["db1"]["version"], 2);
 }
 
+/// §6 gives `T_req` to writes only: a read waits for its `R` replies, however long they take.
 #[test]
-fn a_read_without_r_replies_fails_after_t_req() {
+fn a_read_has_no_timeout_and_waits_for_r_replies() {
+    // db3 is down: R = 3 is never reached, and the read is never returned (nor reported as failed).
     let r = run(json!({"R": 3, "T_req": 500}), json!([{"at": 50, "crash": "db3"}, read(100, "u2")]), json!([]), 1000);
-    assert_eq!(r["app"]["reads"], json!([{"client": "u2", "at": 600, "value": null, "version": null}]));
+    assert_eq!(r["app"]["reads"], json!([]));
+    // Replies slower than T_req: the read returns when the R-th arrives.
+    let slow = json!([{"delay": {"src": "App", "dst": ["db2", "db3"], "type": "READ", "extra": 1200}}]);
+    let r = run(json!({"R": 2, "T_req": 1000}), json!([read(100, "u2")]), slow, 2000);
+    assert_eq!(r["app"]["reads"], json!([{"client": "u2", "at": 1320, "value": "available", "version": 0}]));
+    // Every reply arrives at exactly start + T_req: deliveries come before timers, and no timer is armed anyway.
+    let tie = json!([{"delay": {"src": "App", "type": "READ", "extra": 980}}]);
+    let r = run(json!({"R": 2, "T_req": 1000}), json!([read(100, "u2")]), tie, 2000);
+    assert_eq!(r["app"]["reads"], json!([{"client": "u2", "at": 1100, "value": "available", "version": 0}]));
 }
 
 #[test]

@@ -2,8 +2,8 @@
 //!
 //! The application Lamport gives for his total order `⇒`. Processes share one resource and must use it one at a
 //! time, in the order of their requests. Each keeps a Lamport clock (§5.1 rules for every send and receive), a
-//! `queue` of requests `(ts, pid)` ordered by `⇒`, and `lastSeen[q]`, the largest timestamp received from each
-//! other process.
+//! `queue` of requests `(ts, pid)` ordered by `⇒`, and `lastSeen[q]`, the timestamp of the latest message
+//! received from each other process.
 //!
 //! * **request**: `L++`; put `(L, me)` in the own queue; send `REQUEST{ts = L}` to every other process.
 //! * On **REQUEST** from `Pj`: put `(ts, Pj)` in the queue and reply `ACK` (a send event, so `ACK.ts > ts`).
@@ -25,9 +25,11 @@
 //!   clock itself is stable, §5.1). A crashed process never ACKs or RELEASEs, so every other process waits for it
 //!   forever: liveness is lost, and the report's `ME-Liveness` says who is stuck and why.
 //!
-//! `lastSeen` keeps the largest timestamp received from each process ("timestamped later than", as in the
-//! paper); under FIFO that is the latest message's. One request per process at a time: a `request` while waiting
-//! or inside, or a `release` outside, is ignored (and shown as such).
+//! `lastSeen` is the latest message's timestamp (§5.4), as each message arrives. Under FIFO that is also the
+//! largest one received, the paper's "timestamped later than"; when a `delay` or a `duplicate` delivers an older
+//! message after a newer one, `lastSeen` goes back with it, and the process may wait again (or for ever). One
+//! request per process at a time: a `request` while waiting or inside, or a `release` outside, is ignored (and
+//! shown as such).
 
 mod checker;
 #[cfg(test)]
@@ -226,10 +228,10 @@ impl LamportMutex {
         self.l
     }
 
-    /// A receive event: `L := max(L, ts) + 1`; `lastSeen` remembers the largest timestamp from the sender.
+    /// A receive event: `L := max(L, ts) + 1`; `lastSeen` is the timestamp of the sender's latest message.
     fn receive(&mut self, from: NodeId, ts: u64) {
         self.l = self.l.max(ts) + 1;
-        self.last_seen[from] = self.last_seen[from].max(ts);
+        self.last_seen[from] = ts;
     }
 
     /// The enter rule, evaluated after every event.

@@ -196,6 +196,23 @@ fn oversized_documents_are_refused_with_a_clear_error() {
     assert!(e.contains("1 MiB"), "{e}");
 }
 
+/// Titles and descriptions are free text (scenario-format.md): empty means none, and only a hostile length is refused.
+#[test]
+fn titles_and_descriptions_are_free_text() {
+    let doc = |title: &str, description: &str| {
+        format!(
+            r#"{{"format":1,"id":"x","protocol":"link","nodes":["A","B"],"runUntil":10,"title":{title:?},"description":{description:?}}}"#
+        )
+    };
+    let s = Scenario::parse(&doc("", "")).unwrap();
+    assert_eq!((s.title, s.description), (None, None));
+    let long = "a long story. ".repeat(500);
+    let s = Scenario::parse(&doc(&"t".repeat(300), &long)).unwrap();
+    assert_eq!(s.description.as_deref(), Some(long.as_str()));
+    let e = Scenario::parse(&doc(&"t".repeat(1001), "")).unwrap_err().to_string();
+    assert!(e.starts_with("title: is longer than 1000 characters"), "{e}");
+}
+
 #[test]
 fn errors_name_the_json_path() {
     let cases = [

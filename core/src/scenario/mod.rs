@@ -32,6 +32,10 @@ pub const MAX_OFFSET: i64 = 86_400_000;
 pub const MAX_DRIFT: i64 = 500_000;
 /// Longest command, payload, transaction id or event name.
 pub const MAX_TEXT: usize = 200;
+/// Longest title (characters).
+pub const MAX_TITLE: usize = 1_000;
+/// Longest description (characters).
+pub const MAX_DESCRIPTION: usize = 50_000;
 
 /// A scenario that failed to parse or validate: the JSON path and what is wrong there.
 #[derive(Clone, Debug, PartialEq, Eq)]
@@ -418,8 +422,9 @@ impl Scenario {
         }
         let id = o.str("id", 40)?.to_string();
         check_id(&id, "id")?;
-        let title = o.opt_str("title", 200)?.map(str::to_string);
-        let description = o.opt_str("description", 5000)?.map(str::to_string);
+        // Free text for the UI: the format sets no length, so the bounds only keep a hostile file small.
+        let title = o.opt_text("title", MAX_TITLE)?.map(str::to_string);
+        let description = o.opt_text("description", MAX_DESCRIPTION)?.map(str::to_string);
         let protocol = o.str("protocol", 20)?;
         if !PROTOCOLS.contains(&protocol) {
             return Err(err("protocol", format!("unknown protocol {protocol:?} (one of {})", PROTOCOLS.join(", "))));

@@ -128,6 +128,16 @@ impl<'a> Obj<'a> {
         self.opt(key).map(|v| as_str(v, &p, max)).transpose()
     }
 
+    /// Optional free text of at most `max` characters, where an empty string means none.
+    pub fn opt_text(&mut self, key: &str, max: usize) -> Result<Option<&'a str>, ScenarioError> {
+        let p = self.path_of(key);
+        match self.opt(key) {
+            Some(Value::String(s)) if s.is_empty() => Ok(None),
+            Some(v) => as_str(v, &p, max).map(Some),
+            None => Ok(None),
+        }
+    }
+
     /// Required node id of the cluster.
     pub fn node(&mut self, key: &str, c: &Cluster) -> Result<NodeId, ScenarioError> {
         let p = self.path_of(key);

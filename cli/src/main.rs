@@ -172,11 +172,16 @@ fn check(args: &[String]) -> Result<u8, String> {
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
     for f in &files {
+        // An invalid file is named on stderr (like `run`) and counted as a failure in the summary on stdout.
+        let mut refuse = |msg: String| {
+            invalid += 1;
+            eprintln!("netsplit: {msg}");
+            let _ = writeln!(out, "FAIL {msg}");
+        };
         let sc = match read_scenario(f) {
             Ok(s) => s,
             Err(e) => {
-                invalid += 1;
-                eprintln!("netsplit: {e}");
+                refuse(e);
                 continue;
             }
         };
@@ -186,8 +191,7 @@ fn check(args: &[String]) -> Result<u8, String> {
         let mut sim = match load(&sc) {
             Ok(s) => s,
             Err(e) => {
-                invalid += 1;
-                eprintln!("netsplit: {}: {e}", f.display());
+                refuse(format!("{}: {e}", f.display()));
                 continue;
             }
         };
@@ -205,7 +209,7 @@ fn check(args: &[String]) -> Result<u8, String> {
             let _ = writeln!(out, "FAIL {}: {}", sc.id, mismatches.join("; "));
         }
     }
-    let _ = writeln!(out, "{passed} passed, {failed} failed");
+    let _ = writeln!(out, "{passed} passed, {} failed", failed + invalid);
     Ok(if invalid > 0 {
         2
     } else if failed > 0 {

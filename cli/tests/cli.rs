@@ -110,6 +110,16 @@ fn invalid_input_exits_2_with_one_line_naming_the_problem() {
             let err = String::from_utf8_lossy(&out.stderr);
             assert_eq!(err.lines().count(), 1, "{err}");
             assert!(err.contains(name) && err.contains(want), "{err}");
+            if cmd == "check" {
+                // The summary counts it: one line per scenario, then `N passed, N failed` (scenario-format.md).
+                let stdout = String::from_utf8_lossy(&out.stdout);
+                let lines: Vec<&str> = stdout.lines().collect();
+                assert!(
+                    lines[0].starts_with("FAIL ") && lines[0].contains(name) && lines[0].contains(want),
+                    "{stdout}"
+                );
+                assert_eq!(lines[1], "0 passed, 1 failed", "{stdout}");
+            }
         }
     }
     let out = netsplit(&["run", "/no/such/file.json"]);

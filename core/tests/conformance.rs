@@ -20,3 +20,18 @@ fn every_canonical_scenario_meets_its_expectations() {
     }
     assert!(failures.is_empty(), "{}", failures.join("\n"));
 }
+
+/// Every timeline entry is `{at, node, kind, ...}` (scenario-format.md), the network's own with a null node.
+#[test]
+fn every_timeline_entry_has_at_node_and_kind() {
+    let s = presets::by_id("RAFT-3").expect("RAFT-3 is a preset");
+    let report = run_scenario(s).unwrap();
+    let timeline = report["timeline"].as_array().unwrap();
+    for e in timeline {
+        for key in ["at", "node", "kind"] {
+            assert!(e.get(key).is_some(), "{e} has no {key}");
+        }
+    }
+    let partition = timeline.iter().find(|e| e["kind"] == "partition").expect("RAFT-3 partitions");
+    assert_eq!(partition["node"], serde_json::Value::Null);
+}

@@ -1326,9 +1326,8 @@ fn sort_messages(messages: &mut [MessageView]) {
 fn timeline_json(at: Time, node: Option<&String>, what: Option<(&str, Map<String, Value>)>) -> Value {
     let mut m = Map::new();
     m.insert("at".into(), json!(at));
-    if let Some(n) = node {
-        m.insert("node".into(), json!(n));
-    }
+    // Every entry has `node` (scenario-format.md): null for the network's own (partition, heal).
+    m.insert("node".into(), json!(node));
     if let Some((kind, extra)) = what {
         m.insert("kind".into(), json!(kind));
         m.extend(extra);

@@ -68,6 +68,11 @@ pub trait Observation: Clone + Debug + Hash + Send + Sync {
     }
     /// One-line description for traces and the event log.
     fn describe(&self) -> String;
+    /// The message type, if this observation is a message sent to a client outside the cluster (2PC's
+    /// `TX_RESULT`). It never crosses the simulated network, but a crash hook on sends can stop at it.
+    fn client_message(&self) -> Option<&'static str> {
+        None
+    }
 }
 
 /// An effect requested by a handler, applied by the kernel in order.
@@ -291,6 +296,9 @@ pub trait Protocol: Clone + Debug + Sized + Send + Sync + 'static {
     const NAME: &'static str;
     /// Every message type, as matched by fault rules (`"AppendEntries"`).
     const MESSAGE_TYPES: &'static [&'static str];
+    /// Message types sent to clients outside the cluster (see [`Observation::client_message`]): a fault rule may
+    /// name them, and only a crash hook can act on them.
+    const CLIENT_MESSAGE_TYPES: &'static [&'static str] = &[];
     /// Every stable-record name, as matched by `crashOn.match.record`.
     const RECORDS: &'static [&'static str];
     /// Parsed, validated parameters, shared by every node.

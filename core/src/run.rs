@@ -240,7 +240,7 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
                 }
             };
             for t in types.iter().flatten() {
-                if !P::MESSAGE_TYPES.contains(&t.as_str()) {
+                if !P::MESSAGE_TYPES.contains(&t.as_str()) && !P::CLIENT_MESSAGE_TYPES.contains(&t.as_str()) {
                     return Err(err(
                         &join(&join(&p, key), "type"),
                         format!("{} has no message type {t:?} (types: {})", P::NAME, P::MESSAGE_TYPES.join(", ")),

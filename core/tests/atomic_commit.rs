@@ -145,3 +145,26 @@ fn invalid_parameters_and_submits_are_errors_naming_their_path() {
     let e = Scenario::parse(&doc("3pc", r#""C","P1""#, "", "", hook, 100)).unwrap_err().to_string();
     assert!(e.contains("3pc has no record \"PREPARED\""), "{e}");
 }
+
+/// TX_RESULT (§2.3) goes to the client, outside the simulated network: a fault rule may name it, a drop rule has
+/// nothing to drop, and a crash hook stops the coordinator at that send (2PC-15 has the full story).
+#[test]
+fn tx_result_is_a_message_type_for_fault_rules() {
+    let doc = |fault: &str| {
+        let text = format!(
+            r#"{{"format":1,"id":"x","protocol":"2pc","nodes":["TC","K","S"],"runUntil":300,
+                "schedule":[{{"at":0,"submit":{{"node":"TC","txid":"T1"}}}}],"faults":[{fault}]}}"#
+        );
+        netsplit_core::run::run_scenario(&Scenario::parse(&text).unwrap()).unwrap()
+    };
+    let dropped = doc(r#"{"drop":{"type":"TX_RESULT"}}"#);
+    assert_eq!(dropped["nodes"]["TC"]["state"], "ENDED");
+    let hooked = doc(r#"{"crashOn":{"node":"TC","effect":"send","phase":"before","match":{"type":"TX_RESULT"}}}"#);
+    assert_eq!(hooked["nodes"]["TC"]["up"], false);
+    assert_eq!(hooked["nodes"]["TC"]["log"], serde_json::json!(["BEGIN", "COMMIT"]));
+    assert_eq!(hooked["nodes"]["K"]["state"], "COMMITTED", "both DECISIONs went out before the hook");
+    // A crash hook that names a node as destination never matches a message to the client.
+    let elsewhere =
+        doc(r#"{"crashOn":{"node":"TC","effect":"send","phase":"before","match":{"type":"TX_RESULT","dst":"K"}}}"#);
+    assert_eq!(elsewhere["nodes"]["TC"]["up"], true);
+}

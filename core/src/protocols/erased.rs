@@ -207,6 +207,9 @@ macro_rules! erase {
             fn describe(&self) -> String {
                 match self { $(Self::$v(o) => o.describe()),* }
             }
+            fn client_message(&self) -> Option<&'static str> {
+                match self { $(Self::$v(o) => o.client_message()),* }
+            }
         }
 
         $(

@@ -996,6 +996,10 @@ impl<P: Protocol> Simulation<P> {
                     h.types.as_ref().is_none_or(|ts| ts.iter().any(|t| t == msg.kind()))
                         && h.dst.as_ref().is_none_or(|d| d.contains(to))
                 }
+                // A message to a client outside the cluster (2PC's TX_RESULT): a send with no node to go to.
+                (HookEffect::Send, Effect::Observe(o)) => o.client_message().is_some_and(|kind| {
+                    h.types.as_ref().is_none_or(|ts| ts.iter().any(|t| t == kind)) && h.dst.is_none()
+                }),
                 (HookEffect::Persist, Effect::Persist(r)) => {
                     h.record.as_ref().is_none_or(|name| name == r.name()) && h.cmd.as_ref().is_none_or(|c| r.has_cmd(c))
                 }

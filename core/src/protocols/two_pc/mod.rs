@@ -345,6 +345,9 @@ impl Observation for TwoPcObs {
             TwoPcObs::Ignored { why } => format!("ignored: {why}"),
         }
     }
+    fn client_message(&self) -> Option<&'static str> {
+        matches!(self, TwoPcObs::TxResult { .. }).then_some("TX_RESULT")
+    }
 }
 
 /// A scripted `submit`.
@@ -673,6 +676,7 @@ impl Protocol for TwoPc {
     const NAME: &'static str = "2pc";
     const MESSAGE_TYPES: &'static [&'static str] =
         &["PREPARE", "VOTE", "DECISION", "ACK", "DECISION_REQ", "DECISION_RESP"];
+    const CLIENT_MESSAGE_TYPES: &'static [&'static str] = &["TX_RESULT"];
     const RECORDS: &'static [&'static str] = &["BEGIN", "PREPARED", "COMMIT", "ABORT", "END"];
     type Params = TwoPcParams;
     type Msg = TwoPcMsg;

@@ -234,7 +234,7 @@ impl<P: Protocol> Simulation<P> {
             s.vclock.hash(&mut h);
             feed_debug(&mut h, &s.rng);
             h.write_u64(s.sim_counter);
-            for (_, e) in &s.deferred {
+            for e in &s.deferred {
                 feed_event(&mut h, e);
             }
             h.write_u8(0xFE);

@@ -93,9 +93,8 @@ pub struct Slot<P: Protocol> {
     rng: Rng,
     /// Simulator bookkeeping that survives crashes (see [`Ctx::sim_counter`]).
     sim_counter: u64,
-    /// Inputs that came due while the node was paused, in the order they came due (protocols.md §1.3), each with
-    /// the `seq` it was scheduled with.
-    deferred: Vec<(u64, EvKind<P>)>,
+    /// Inputs that came due while the node was paused, in the order they came due (protocols.md §1.3).
+    deferred: Vec<EvKind<P>>,
 }
 
 /// Whether the queue entry `seq` of `timer` is the one that will fire (else the timer was re-armed, cancelled or
@@ -144,7 +143,7 @@ enum EvKind<P: Protocol> {
         node: NodeId,
         timer: P::Timer,
     },
-    /// A pause ends: the node's deferred inputs are queued again at that instant, each in its own class.
+    /// A pause ends: the node's deferred inputs are handled, in order, before anything else due at that instant.
     Resume(NodeId),
 }
 
@@ -641,8 +640,8 @@ impl<P: Protocol> Simulation<P> {
     /// timer), which do not count as events.
     fn process(&mut self, ev: Event<P>) -> bool {
         match ev.kind {
-            EvKind::Action(a) => self.action(*a, ev.seq),
-            EvKind::Deliver(env) => self.deliver(env, ev.seq),
+            EvKind::Action(a) => self.action(*a),
+            EvKind::Deliver(env) => self.deliver(env),
             EvKind::Timer { node, timer } => self.timer(node, timer, ev.seq),
             EvKind::Resume(node) => {
                 self.resume(node);
@@ -655,7 +654,7 @@ impl<P: Protocol> Simulation<P> {
         self.emit(node, TraceKind::Ignored { what: if self.rec.recording { what } else { String::new() } }, 0);
     }
 
-    fn action(&mut self, a: Action, seq: u64) -> bool {
+    fn action(&mut self, a: Action) -> bool {
         let a = match network_action(&mut self.net, &mut self.rec, self.now, &self.shared.cluster.ids, a) {
             Ok(entry) => {
                 if let Some((kind, extra)) = entry {
@@ -705,7 +704,7 @@ impl<P: Protocol> Simulation<P> {
                     let what = describe_action(&other, ids);
                     self.ignored(Some(node), format!("{what} (node is down)"));
                 } else if self.nodes[node].paused_until > self.now {
-                    self.nodes[node].deferred.push((seq, EvKind::Action(Box::new(other))));
+                    self.nodes[node].deferred.push(EvKind::Action(Box::new(other)));
                     return false;
                 } else {
                     let what = if self.rec.recording { describe_action(&other, ids) } else { String::new() };
@@ -716,10 +715,8 @@ impl<P: Protocol> Simulation<P> {
         true
     }
 
-    /// Ends a pause: re-queues the deferred inputs at this instant with their own class and `seq` (§1.1), as if
-    /// they had been scheduled for now. So deliveries still come before timers (a message arriving as the pause
-    /// ends can re-arm or cancel a timer that expired during it), and a message that waited still comes before a
-    /// later one on the same link. Or waits again if the pause was extended.
+    /// Ends a pause: re-queues the deferred inputs now, in the order they came due, ahead of everything else due
+    /// at this instant (scripted actions aside); or waits again if the pause was extended.
     fn resume(&mut self, node: NodeId) {
         let s = &mut self.nodes[node];
         if !s.up {
@@ -731,14 +728,9 @@ impl<P: Protocol> Simulation<P> {
             return;
         }
         let deferred = std::mem::take(&mut s.deferred);
-        for (seq, k) in deferred {
+        for k in deferred {
             let timer = if let EvKind::Timer { timer, .. } = &k { Some(timer.clone()) } else { None };
-            let class = match &k {
-                EvKind::Deliver(_) => 1,
-                EvKind::Timer { .. } => 2,
-                _ => 0,
-            };
-            self.queue.push(self.now, class, seq, k);
+            let seq = self.push(self.now, 0, k);
             if let Some(t) = timer {
                 if let Some(e) = self.nodes[node].timers.get_mut(&t) {
                     e.seq = seq;
@@ -752,9 +744,9 @@ impl<P: Protocol> Simulation<P> {
         for s in &mut self.nodes {
             let (drop, keep): (Vec<_>, Vec<_>) = std::mem::take(&mut s.deferred)
                 .into_iter()
-                .partition(|(_, e)| matches!(e, EvKind::Deliver(env) if env.id == id));
+                .partition(|e| matches!(e, EvKind::Deliver(env) if env.id == id));
             s.deferred = keep;
-            gone.extend(drop.into_iter().map(|(_, e)| e));
+            gone.extend(drop);
         }
         let removed: Vec<(NodeId, NodeId, &'static str, Time)> = gone
             .into_iter()
@@ -822,7 +814,7 @@ impl<P: Protocol> Simulation<P> {
         s.timers.clear();
         s.paused_until = 0;
         // Messages that waited out the pause are lost with the node; its deferred timers and actions are void.
-        for (_, k) in std::mem::take(&mut s.deferred) {
+        for k in std::mem::take(&mut s.deferred) {
             if let EvKind::Deliver(env) = k {
                 let (id, from, msg, sent_at) = (env.id, env.src, env.msg.kind(), env.sent_at);
                 self.emit(None, TraceKind::Drop { id, from, to: n, msg, reason: DropReason::DstDown, sent_at }, 0);
@@ -855,7 +847,7 @@ impl<P: Protocol> Simulation<P> {
         self.handle(n, Input::Boot(true));
     }
 
-    fn deliver(&mut self, env: Box<Envelope<P::Msg>>, seq: u64) -> bool {
+    fn deliver(&mut self, env: Box<Envelope<P::Msg>>) -> bool {
         let (src, dst) = (env.src, env.dst);
         let drop = if self.net.is_cut(src, dst) {
             Some(DropReason::PartitionAtDeliver)
@@ -875,7 +867,7 @@ impl<P: Protocol> Simulation<P> {
             self.emit(None, TraceKind::Defer { id: env.id, until }, 0);
             let mut env = env;
             env.deliver_at = until;
-            self.nodes[dst].deferred.push((seq, EvKind::Deliver(env)));
+            self.nodes[dst].deferred.push(EvKind::Deliver(env));
             return false;
         }
         let s = &mut self.nodes[dst];
@@ -905,7 +897,7 @@ impl<P: Protocol> Simulation<P> {
                 e.deadline = until;
                 e.seq = DEFERRED_TIMER;
             }
-            s.deferred.push((seq, EvKind::Timer { node, timer }));
+            s.deferred.push(EvKind::Timer { node, timer });
             return false;
         }
         s.timers.remove(&timer);
@@ -1224,7 +1216,7 @@ impl<P: Protocol> Simulation<P> {
         let mut messages: Vec<MessageView> = self
             .queue
             .iter()
-            .chain(self.nodes.iter().flat_map(|s| s.deferred.iter().map(|(_, e)| e)))
+            .chain(self.nodes.iter().flat_map(|s| s.deferred.iter()))
             .filter_map(|e| match e {
                 EvKind::Deliver(env) => Some(MessageView {
                     id: env.id,
@@ -1258,8 +1250,7 @@ impl<P: Protocol> Simulation<P> {
 
     /// The fields of the in-flight message with this id (for the inspector).
     pub fn message_fields(&self, id: u64) -> Option<Value> {
-        self.queue.iter().chain(self.nodes.iter().flat_map(|s| s.deferred.iter().map(|(_, e)| e))).find_map(|e| match e
-        {
+        self.queue.iter().chain(self.nodes.iter().flat_map(|s| s.deferred.iter())).find_map(|e| match e {
             EvKind::Deliver(env) if env.id == id => Some(env.msg.fields()),
             _ => None,
         })

@@ -262,7 +262,7 @@ pub const INVARIANT_SUMMARIES: &[(&str, &str)] = &[
     ("COMMIT is decided only after every participant voted YES", "모든 참여자가 YES로 투표한 뒤에만 COMMIT이 결정된다"),
     ("once all have decided, no money was created or lost", "모두 결정을 마치면, 돈이 새로 생기거나 사라지지 않는다"),
     ("the storage never accepts a token below its maxToken", "스토리지는 자신의 maxToken보다 작은 토큰을 절대 받아들이지 않는다"),
-    ("the storage never accepts a write under an expired lease after one under a newer lease", "스토리지는 더 새로운 리스의 쓰기를 받은 뒤에 만료된 리스의 쓰기를 받아들이지 않는다"),
+    ("the storage never accepts a write whose lease had expired by the lock service's clock", "스토리지는 잠금 서비스의 시계로 이미 만료된 리스의 쓰기를 받아들이지 않는다"),
     ("a → b implies C(a) < C(b) (the Clock Condition)", "a → b 이면 C(a) < C(b) 이다 (클록 조건)"),
     ("a → b implies (C(a), node a) < (C(b), node b): ⇒ extends →", "a → b 이면 (C(a), a의 노드) < (C(b), b의 노드): ⇒ 는 → 를 확장한다"),
     ("timestamps on one node strictly increase (also across crashes)", "한 노드의 타임스탬프는 엄격하게 증가한다 (장애 후에도)"),

@@ -86,8 +86,9 @@ pub trait Checker<P: Protocol>: Clone + std::fmt::Debug + Send + Sync {
     /// Sees a message delivered to `node` (before its handler runs).
     fn on_deliver(&mut self, _w: &World<'_, P>, _node: NodeId, _from: NodeId, _m: &P::Msg, _out: &mut Found) {}
 
-    /// Sees a node crash or recover (after the kernel has applied it). On a crash, `w.node(node)` still shows the
-    /// volatile state it crashed in, which is dropped right after.
+    /// Sees a node crash or recover (after the kernel has applied it). On a crash between events or by a hook
+    /// *after* an effect, `w.node(node)` still shows the volatile state it crashed in, dropped right after; on a
+    /// crash by a hook *before* an effect it is `None` (the handler's changes never happened).
     fn on_crash(&mut self, _w: &World<'_, P>, _node: NodeId, _up: bool, _out: &mut Found) {}
 
     /// Runs after every event.

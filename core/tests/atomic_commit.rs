@@ -168,3 +168,20 @@ fn tx_result_is_a_message_type_for_fault_rules() {
         doc(r#"{"crashOn":{"node":"TC","effect":"send","phase":"before","match":{"type":"TX_RESULT","dst":"K"}}}"#);
     assert_eq!(elsewhere["nodes"]["TC"]["up"], true);
 }
+
+/// A crashed node is reported in the state it crashed in: what its last handler reached when the hook fires after
+/// an effect, and what it was before that handler when the hook fires before one (the rest never happened).
+#[test]
+fn a_node_crashed_by_a_hook_reports_the_state_it_reached() {
+    let tc = |phase: &str| {
+        let text = format!(
+            r#"{{"format":1,"id":"x","protocol":"2pc","nodes":["TC","K","S"],"runUntil":300,
+                "schedule":[{{"at":0,"submit":{{"node":"TC","txid":"T1"}}}}],
+                "faults":[{{"crashOn":{{"node":"TC","effect":"persist","phase":"{phase}","match":{{"record":"COMMIT"}}}}}}]}}"#
+        );
+        let r = netsplit_core::run::run_scenario(&Scenario::parse(&text).unwrap()).unwrap();
+        (r["nodes"]["TC"]["state"].clone(), r["nodes"]["TC"]["log"].clone())
+    };
+    assert_eq!(tc("after"), (Value::from("COMMITTED"), serde_json::json!(["BEGIN", "COMMIT"])));
+    assert_eq!(tc("before"), (Value::from("WAIT"), serde_json::json!(["BEGIN"])));
+}

@@ -1,7 +1,8 @@
 //! Soaks of the fencing and quorum protocols: seeded random fault schedules with every invariant on.
 //!
-//! * fencing, fenced storage: FT-1 and FT-2 never break, whatever pauses, clock skew, drift and jumps, crashes,
-//!   partitions, drops, delays and duplicates do to the lock service, the clients and the storage;
+//! * fencing, fenced storage: FT-1 never breaks and the accepted tokens never go down, whatever pauses, clock
+//!   skew, drift and jumps, crashes, partitions, drops, delays and duplicates do to the lock service, the clients
+//!   and the storage (FT-2 may: a late write that arrives before any newer one is accepted, expired lease and all);
 //! * fencing, unfenced storage: the search finds the FT-2 violation (a client whose lease ran out writes over a
 //!   newer holder's data);
 //! * quorum with R + W > N: Q-Regular never breaks (replicas persist before acknowledging, so no replica loses

@@ -809,7 +809,15 @@ impl<P: Protocol> Simulation<P> {
         }
         let queued = self.nodes[n].timers.iter().filter(|(_, e)| e.seq != DEFERRED_TIMER).count();
         self.stale += queued;
+        // What the checker may see of the state the node crashed in (the report shows it for a down node). A
+        // handler runs whole before its effects are applied, so after a hook that fires *after* an effect the
+        // node's state is the handler's, as far as it matters; a hook *before* an effect discards the rest, and
+        // the state the handler reached was never really reached: the node shows what it was before.
+        let reached = hook.is_none_or(|h| self.shared.hooks[h].phase == HookPhase::After);
         let s = &mut self.nodes[n];
+        if !reached {
+            s.proto = None;
+        }
         s.up = false;
         s.timers.clear();
         s.paused_until = 0;
@@ -825,8 +833,6 @@ impl<P: Protocol> Simulation<P> {
         self.timeline_push(Some(n), "crash", Map::new());
         let w = World::own(&self.shared, &self.nodes, self.now);
         self.found.at = self.now;
-        // The checker still sees the volatile state the node crashed in (what the report shows for a down node),
-        // including what a handler cut short by a crash hook had already changed; then it is gone.
         self.checker.on_crash(&w, n, false, &mut self.found);
         self.nodes[n].proto = None;
     }

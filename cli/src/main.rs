@@ -161,16 +161,21 @@ fn check(args: &[String]) -> Result<u8, String> {
     if args.is_empty() {
         return Err("check needs at least one file or directory".into());
     }
-    let mut files = Vec::new();
-    for a in args {
-        if a.starts_with('-') {
-            return Err(format!("unknown option {a:?}\n{USAGE}"));
-        }
-        collect(Path::new(a), &mut files)?;
+    if let Some(a) = args.iter().find(|a| a.starts_with('-')) {
+        return Err(format!("unknown option {a:?}\n{USAGE}"));
     }
     let (mut passed, mut failed, mut invalid) = (0, 0, 0);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    let mut files = Vec::new();
+    for a in args {
+        // A path that cannot be read is a failure like an invalid file, and the other paths are still checked.
+        if let Err(e) = collect(Path::new(a), &mut files) {
+            invalid += 1;
+            eprintln!("netsplit: {e}");
+            let _ = writeln!(out, "FAIL {e}");
+        }
+    }
     for f in &files {
         // An invalid file is named on stderr (like `run`) and counted as a failure in the summary on stdout.
         let mut refuse = |msg: String| {

@@ -124,6 +124,14 @@ fn invalid_input_exits_2_with_one_line_naming_the_problem() {
     }
     let out = netsplit(&["run", "/no/such/file.json"]);
     assert_eq!(out.status.code(), Some(2));
+    // check goes on past a path it cannot read, and counts it.
+    let good = scenarios().join("NET-2.json");
+    let out = netsplit(&["check", "/no/such/file.json", good.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    let lines: Vec<&str> = stdout.lines().collect();
+    assert!(lines[0].starts_with("FAIL /no/such/file.json"), "{stdout}");
+    assert_eq!(lines[1..], ["ok NET-2", "1 passed, 1 failed"], "{stdout}");
     let out = netsplit(&["frobnicate"]);
     assert_eq!(out.status.code(), Some(2));
     let out = netsplit(&["run", scenarios().join("NET-2.json").to_str().unwrap(), "--until", "soon"]);

@@ -574,7 +574,8 @@ impl AppState {
                     repair(cx, to, &key, &best);
                 }
             }
-            if done {
+            // A returned read is kept only to repair replicas that answer later.
+            if done || !p.read_repair {
                 self.reads.remove(&op);
             }
         }

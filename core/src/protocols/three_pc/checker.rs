@@ -2,7 +2,11 @@
 //!
 //! 3PC-T1 is checked against the STATE_REPORTs actually delivered to the termination coordinator in its current
 //! round and against its own state when it started that round (its own report, §3.7), not only against the reports
-//! it says it used. 3PC-C1 is judged within one life of the coordinator: it is the rule of §3.5 that a coordinator
+//! it says it used. A coordinator that becomes COMMITTABLE after it elected itself (a late PRE_COMMIT) keeps the
+//! round it started, with the report it had (§3.7 ends a round only with a decision), so TR3 over those reports
+//! follows the rule and is not flagged, even though its premise ("had C committed, every operational participant
+//! would be COMMITTABLE") fails when a timeout suspected a live process: that run breaks AC-Agreement instead
+//! (3PC-13). 3PC-C1 is judged within one life of the coordinator: it is the rule of §3.5 that a coordinator
 //! which has sent PRE_COMMIT may no longer abort. After a crash it recovers as RECOVERING and only adopts what it is
 //! told (§3.8), which can correctly be ABORT: survivors that were all UNCERTAIN abort by TR3 even after a PRE_COMMIT
 //! reached a participant that then crashed. AC-Agreement judges that adoption.

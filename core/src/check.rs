@@ -8,6 +8,7 @@
 use crate::protocol::{EffectRef, NodeId, Protocol};
 use crate::sim::World;
 use crate::time::Time;
+use crate::view::ProtoView;
 use serde::Serialize;
 
 /// A broken safety invariant.
@@ -32,6 +33,8 @@ pub struct Violation {
 pub struct Found {
     pub(crate) at: Time,
     pub(crate) list: Vec<Violation>,
+    /// Indicators raised for a node: `(node, timeline kind, description)`.
+    pub(crate) notes: Vec<(NodeId, &'static str, String)>,
 }
 
 impl Found {
@@ -49,6 +52,12 @@ impl Found {
         detail: impl Into<String>,
     ) {
         self.list.push(Violation { invariant: id, at: self.at, node, detail: detail.into(), nodes });
+    }
+
+    /// Raises an indicator that is not a violation (2PC's "blocked", §2.8): it goes into the trace and the
+    /// report's timeline as `kind` at `node`, now.
+    pub fn note(&mut self, node: NodeId, kind: &'static str, what: impl Into<String>) {
+        self.notes.push((node, kind, what.into()));
     }
 }
 
@@ -98,4 +107,8 @@ pub trait Checker<P: Protocol>: Clone + std::fmt::Debug + Send + Sync {
     fn liveness(&self, _w: &World<'_, P>) -> Vec<Liveness> {
         Vec::new()
     }
+
+    /// Adds to a node's view what only the checker knows (2PC's "blocked since", which depends on who the node
+    /// can reach).
+    fn annotate(&self, _node: NodeId, _view: &mut ProtoView) {}
 }

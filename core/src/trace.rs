@@ -128,6 +128,14 @@ pub enum TraceKind {
         /// The timeline kind, if it is a timeline event.
         timeline: Option<&'static str>,
     },
+    /// An indicator the checker raised about a node, not the node's own observation (2PC's "blocked", which
+    /// depends on whom the node can reach).
+    Note {
+        /// Description.
+        what: String,
+        /// The timeline kind.
+        timeline: &'static str,
+    },
     /// A scripted or viewer action reached a node (client request, submit, local event).
     Action {
         /// Description.
@@ -285,6 +293,10 @@ pub(crate) fn hash_event(h: &mut TraceHasher, t: Time, node: Option<NodeId>, k: 
         TraceKind::Timer { .. } => h.write_u8(5),
         TraceKind::Persist { .. } => h.write_u8(6),
         TraceKind::Observe { .. } => h.write_u8(7),
+        TraceKind::Note { timeline, .. } => {
+            h.write_u8(21);
+            h.feed(timeline);
+        }
         // An action's description, and an ignored input's, is written only when the trace is recorded, so the
         // hash takes neither: it must not depend on recording (the CLI with and without --trace, a seek that
         // re-runs silently from a checkpoint taken while recording). The empty text is what it always took

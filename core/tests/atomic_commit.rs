@@ -185,3 +185,39 @@ fn a_node_crashed_by_a_hook_reports_the_state_it_reached() {
     assert_eq!(tc("after"), (Value::from("COMMITTED"), serde_json::json!(["BEGIN", "COMMIT"])));
     assert_eq!(tc("before"), (Value::from("WAIT"), serde_json::json!(["BEGIN"])));
 }
+
+/// §2.8: a participant is blocked while PREPARED, after its decision timer fired, and while no process it can reach
+/// knows the decision. Case 2 (2PC-6: K knows COMMIT) is not blocking; cut off from K it is, until the network
+/// heals, even before the answer arrives.
+#[test]
+fn blocked_means_no_reachable_process_knows_the_decision() {
+    let run = |extra_schedule: &str, until: u64| {
+        let text = format!(
+            r#"{{"format":1,"id":"x","protocol":"2pc","nodes":["TC","K","S"],"runUntil":{until},
+                "schedule":[{{"at":0,"submit":{{"node":"TC","txid":"T1"}}}}{extra_schedule}],
+                "faults":[{{"crashOn":{{"node":"TC","effect":"send","phase":"after","match":{{"type":"DECISION","dst":"K"}}}}}}]}}"#
+        );
+        netsplit_core::run::run_scenario(&Scenario::parse(&text).unwrap()).unwrap()
+    };
+    let blocked = |r: &Value| -> Vec<(u64, String)> {
+        let t = r["timeline"].as_array().unwrap();
+        t.iter()
+            .filter(|e| e["kind"] == "blocked")
+            .map(|e| (e["at"].as_u64().unwrap(), e["node"].as_str().unwrap().to_string()))
+            .collect()
+    };
+    // S asks at 110 and K answers at 120: at 125 S is uncertain but not blocked.
+    let r = run("", 125);
+    assert_eq!(r["nodes"]["S"]["state"], "PREPARED");
+    assert_eq!(r["nodes"]["S"]["blockedSince"], Value::Null);
+    assert!(blocked(&r).is_empty(), "{}", r["timeline"]);
+    // S cut off from K (and the TC down): blocked from its first round, at 110.
+    let cut = r#",{"at":100,"partition":[["S"],["TC","K"]]}"#;
+    let r = run(cut, 150);
+    assert_eq!(r["nodes"]["S"]["blockedSince"], 110);
+    assert_eq!(blocked(&r), vec![(110, "S".to_string())]);
+    // The partition heals at 200: K is reachable again and knows, so S is no longer blocked, still uncertain.
+    let r = run(&format!(r#"{cut},{{"at":200,"heal":{{}}}}"#), 205);
+    assert_eq!(r["nodes"]["S"]["state"], "PREPARED");
+    assert_eq!(r["nodes"]["S"]["blockedSince"], Value::Null);
+}

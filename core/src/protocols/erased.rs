@@ -431,6 +431,10 @@ macro_rules! erase {
             fn liveness(&self, w: &World<'_, Erased>) -> Vec<Liveness> {
                 match self { $(ErasedChecker::$v(c) => c.liveness(&w.project::<$v>())),* }
             }
+
+            fn annotate(&self, node: NodeId, view: &mut ProtoView) {
+                match self { $(ErasedChecker::$v(c) => c.annotate(node, view)),* }
+            }
         }
     };
     (@hash $t:ident; $($v:ident)*) => {

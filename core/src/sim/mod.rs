@@ -192,6 +192,7 @@ pub struct World<'a, P: Protocol> {
     cluster: &'a Cluster,
     params: &'a P::Params,
     nodes: Nodes<'a, P>,
+    net: &'a Network,
     now: Time,
 }
 
@@ -217,8 +218,8 @@ impl<P: Protocol> Copy for Nodes<'_, P> {}
 
 impl<'a, P: Protocol> World<'a, P> {
     /// A kernel's world (taking the fields, not the kernel, so that the checker can be borrowed beside it).
-    fn own(shared: &'a Shared<P>, nodes: &'a [Slot<P>], now: Time) -> Self {
-        World { cluster: &shared.cluster, params: &shared.params, nodes: Nodes::Own(nodes), now }
+    fn own(shared: &'a Shared<P>, nodes: &'a [Slot<P>], net: &'a Network, now: Time) -> Self {
+        World { cluster: &shared.cluster, params: &shared.params, nodes: Nodes::Own(nodes), net, now }
     }
 
     /// The kernel-independent part of a node's slot.
@@ -283,6 +284,11 @@ impl<'a, P: Protocol> World<'a, P> {
     pub fn id(&self, i: NodeId) -> &'a str {
         &self.cluster.ids[i]
     }
+    /// Whether `a` and `b` can reach each other now: the network carries messages both ways between them (no
+    /// partition, no cut in either direction). Whether they are up is asked separately.
+    pub fn connected(&self, a: NodeId, b: NodeId) -> bool {
+        !self.net.is_cut(a, b) && !self.net.is_cut(b, a)
+    }
     /// True time at which the node's named timer fires, if armed.
     pub fn timer_deadline(&self, i: NodeId, t: &P::Timer) -> Option<Time> {
         match self.nodes {
@@ -301,6 +307,7 @@ impl<'a> World<'a, Erased> {
             cluster: self.cluster,
             params: Q::params_of(self.params),
             nodes: Nodes::Erased { slots, node: Q::node_of, durable: Q::durable_of, timer: Q::timer_to },
+            net: self.net,
             now: self.now,
         }
     }
@@ -415,9 +422,10 @@ impl<P: Protocol> Simulation<P> {
         let hooks_fired = vec![false; hooks.len()];
         let seq = schedule.len() as u64;
         let shared = Arc::new(Shared { scenario: s.clone(), cluster, params, schedule, hooks });
-        let checker = P::Checker::new(&World::own(&shared, &nodes, 0));
+        let net = Network::new(n, net_params, &s.faults);
+        let checker = P::Checker::new(&World::own(&shared, &nodes, &net, 0));
         let mut sim = Simulation {
-            net: Network::new(n, net_params, &s.faults),
+            net,
             net_rng: Rng::stream(s.seed, rng::NETWORK_STREAM),
             shared,
             now: 0,
@@ -491,7 +499,7 @@ impl<P: Protocol> Simulation<P> {
 
     /// Read-only view of the world.
     pub fn world(&self) -> World<'_, P> {
-        World::own(&self.shared, &self.nodes, self.now)
+        World::own(&self.shared, &self.nodes, &self.net, self.now)
     }
 
     /// The checker.
@@ -567,7 +575,7 @@ impl<P: Protocol> Simulation<P> {
             if counted {
                 self.mid = true;
                 self.rec.events += 1;
-                let w = World::own(&self.shared, &self.nodes, self.now);
+                let w = World::own(&self.shared, &self.nodes, &self.net, self.now);
                 self.found.at = self.now;
                 self.checker.after_event(&w, &mut self.found);
                 self.flush_found();
@@ -628,6 +636,12 @@ impl<P: Protocol> Simulation<P> {
     }
 
     fn flush_found(&mut self) {
+        // Indicators a checker raised (2PC's "blocked"): in the trace and the timeline like an observation.
+        for (node, kind, what) in std::mem::take(&mut self.found.notes) {
+            let what = if self.rec.recording { what } else { String::new() };
+            self.emit(Some(node), TraceKind::Note { what, timeline: kind }, 0);
+            self.timeline_push(Some(node), kind, Map::new());
+        }
         if self.found.list.is_empty() {
             return;
         }
@@ -831,7 +845,7 @@ impl<P: Protocol> Simulation<P> {
         let hook = hook.map(|h| if self.rec.recording { describe_hook(&self.shared.hooks[h]) } else { String::new() });
         self.emit(Some(n), TraceKind::Crash { hook }, 0);
         self.timeline_push(Some(n), "crash", Map::new());
-        let w = World::own(&self.shared, &self.nodes, self.now);
+        let w = World::own(&self.shared, &self.nodes, &self.net, self.now);
         self.found.at = self.now;
         self.checker.on_crash(&w, n, false, &mut self.found);
         self.nodes[n].proto = None;
@@ -847,7 +861,7 @@ impl<P: Protocol> Simulation<P> {
         s.up = true;
         self.emit(Some(n), TraceKind::Recover, 0);
         self.timeline_push(Some(n), "recover", Map::new());
-        let w = World::own(&self.shared, &self.nodes, self.now);
+        let w = World::own(&self.shared, &self.nodes, &self.net, self.now);
         self.found.at = self.now;
         self.checker.on_crash(&w, n, true, &mut self.found);
         self.handle(n, Input::Boot(true));
@@ -882,7 +896,7 @@ impl<P: Protocol> Simulation<P> {
         s.vclock.tick(dst);
         let k = TraceKind::Deliver { id: env.id, from: src, msg: env.msg.kind(), dup: env.dup, sent_at: env.sent_at };
         self.emit(Some(dst), k, env.digest);
-        let w = World::own(&self.shared, &self.nodes, self.now);
+        let w = World::own(&self.shared, &self.nodes, &self.net, self.now);
         self.found.at = self.now;
         self.checker.on_deliver(&w, dst, src, &env.msg, &mut self.found);
         self.handle(dst, Input::Message(src, env.msg));
@@ -1025,7 +1039,7 @@ impl<P: Protocol> Simulation<P> {
                     break;
                 }
             }
-            let w = World::own(&self.shared, &self.nodes, self.now);
+            let w = World::own(&self.shared, &self.nodes, &self.net, self.now);
             self.found.at = self.now;
             self.checker.on_effect(&w, node, &e.as_ref(), &mut self.found);
             match e {
@@ -1194,10 +1208,11 @@ impl<P: Protocol> Simulation<P> {
             .iter()
             .enumerate()
             .map(|(i, s)| {
-                let proto: ProtoView = match &s.proto {
+                let mut proto: ProtoView = match &s.proto {
                     Some(x) => x.view(p, &s.durable),
                     None => P::view_down(p, &s.durable),
                 };
+                self.checker.annotate(i, &mut proto);
                 let mut timers: Vec<TimerView> = s
                     .timers
                     .iter()

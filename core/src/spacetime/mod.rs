@@ -320,6 +320,8 @@ impl Diagram {
                     _ => self.mark(e, node, what.clone(), "observe"),
                 }
             }
+            // The checker's judgement about the node after its step: a mark of its own, not a note on the step.
+            TraceKind::Note { what, .. } => self.mark(e, node, what.clone(), "observe"),
             TraceKind::Persist { record } => self.mark(e, node, record.clone(), "persist"),
             TraceKind::Crash { hook } => {
                 self.mark(e, node, hook.clone().unwrap_or_else(|| "crash".into()), "crash");

@@ -30,7 +30,7 @@ pub fn kind_name(k: &TraceKind) -> &'static str {
         TraceKind::Defer { .. } => "defer",
         TraceKind::Timer { .. } => "timer",
         TraceKind::Persist { .. } => "persist",
-        TraceKind::Observe { .. } => "observe",
+        TraceKind::Observe { .. } | TraceKind::Note { .. } => "observe",
         TraceKind::Action { .. } => "action",
         TraceKind::Ignored { .. } => "ignored",
         TraceKind::Crash { .. } => "crash",
@@ -88,7 +88,7 @@ pub fn describe(e: &TraceEvent, ids: &[String]) -> String {
         TraceKind::Defer { until, .. } => format!("delivery deferred to {until}"),
         TraceKind::Timer { name } => format!("timer {name}"),
         TraceKind::Persist { record } => format!("persist {record}"),
-        TraceKind::Observe { what, .. } => what.clone(),
+        TraceKind::Observe { what, .. } | TraceKind::Note { what, .. } => what.clone(),
         TraceKind::Action { what } => what.clone(),
         TraceKind::Ignored { what } => format!("ignored: {what}"),
         TraceKind::Crash { hook } => match hook {

@@ -10,7 +10,9 @@ use super::{ledgers, PState, TcState, TwoPc, TwoPcMsg, TwoPcObs, TwoPcRecord, TC
 use crate::check::{Checker, Found, InvariantInfo, Liveness};
 use crate::protocol::{EffectRef, Message, NodeId};
 use crate::sim::World;
+use crate::time::Time;
 use crate::vecmap::{VecMap, VecSet};
+use crate::view::ProtoView;
 
 /// Checks AC-Agreement, AC-Irrevocability, AC-Validity, AC-Coordinator, WAL-1/2/3 and APP-Conservation; evaluates
 /// AC-NonTriviality and AC-Termination.
@@ -32,6 +34,8 @@ pub struct TwoPcChecker {
     traffic: VecMap<(NodeId, NodeId, &'static str), (u64, u64)>,
     /// Each node's state after the last event (kept for the report while it is down).
     last_state: Vec<&'static str>,
+    /// Per node: since when the participant has been blocked (§2.8), if it is.
+    blocked: Vec<Option<Time>>,
 }
 
 impl TwoPcChecker {
@@ -43,6 +47,46 @@ impl TwoPcChecker {
     /// The state node `i` was in after the last event it was up for.
     pub fn last_state(&self, i: NodeId) -> &'static str {
         self.last_state[i]
+    }
+
+    /// Since when participant `i` has been blocked, if it is (§2.8).
+    pub fn blocked_since(&self, i: NodeId) -> Option<Time> {
+        self.blocked[i]
+    }
+
+    /// §2.8: a participant is blocked while it is PREPARED, its decision timer has fired at least once, and no
+    /// process it can reach knows the decision. Reaching needs the network both ways and the other process up;
+    /// knowing means having decided (the TC's COMMIT or ABORT, a participant's). So asking a peer that knows
+    /// (cases 2 and 3) is not blocking, and a partition that heals, or a TC that recovers with its decision logged,
+    /// ends a block before the decision even arrives.
+    fn update_blocked(&mut self, w: &World<'_, TwoPc>, out: &mut Found) {
+        let knows = |q: NodeId| match w.node(q) {
+            Some(TwoPc::Coordinator(c)) => matches!(c.state, TcState::Decided(_) | TcState::Ended(_)),
+            Some(TwoPc::Participant(x)) => matches!(x.state, PState::Decided(_)),
+            None => false,
+        };
+        for &i in &self.parts {
+            let blocked = match w.node(i) {
+                Some(TwoPc::Participant(x)) => {
+                    x.state == PState::Prepared
+                        && x.rounds > 0
+                        && !(0..w.n()).any(|q| q != i && w.up(q) && w.connected(i, q) && knows(q))
+                }
+                _ => false,
+            };
+            match (blocked, self.blocked[i]) {
+                (true, None) => {
+                    self.blocked[i] = Some(w.now());
+                    out.note(
+                        i,
+                        "blocked",
+                        "blocked: uncertain, holding its locks; no process it can reach knows the decision",
+                    );
+                }
+                (false, Some(_)) => self.blocked[i] = None,
+                _ => {}
+            }
+        }
     }
 
     fn once(&mut self, id: &'static str, node: NodeId) -> bool {
@@ -92,6 +136,7 @@ impl Checker<TwoPc> for TwoPcChecker {
             no_vote: false,
             traffic: VecMap::new(),
             last_state: (0..w.n()).map(|i| if i == TC { "IDLE" } else { "INIT" }).collect(),
+            blocked: vec![None; w.n()],
         }
     }
 
@@ -191,7 +236,7 @@ impl Checker<TwoPc> for TwoPcChecker {
     fn on_crash(&mut self, w: &World<'_, TwoPc>, node: NodeId, up: bool, _out: &mut Found) {
         if !up {
             self.crashes += 1;
-            // The state it crashed in, even if the handler a crash hook cut short had just changed it.
+            // The state it crashed in (see `Checker::on_crash` for a crash hook's handler).
             if let Some(x) = w.node(node) {
                 self.last_state[node] = x.state_name();
             }
@@ -209,6 +254,7 @@ impl Checker<TwoPc> for TwoPcChecker {
                 self.last_state[i] = x.state_name();
             }
         }
+        self.update_blocked(w, out);
         if !self.app_dirty {
             return;
         }
@@ -224,6 +270,10 @@ impl Checker<TwoPc> for TwoPcChecker {
         }
     }
 
+    fn annotate(&self, node: NodeId, view: &mut ProtoView) {
+        view.blocked_since = self.blocked[node];
+    }
+
     fn liveness(&self, w: &World<'_, TwoPc>) -> Vec<Liveness> {
         let started = w.durable(TC).begun || self.book.taken.iter().any(|t| !t.is_empty());
         let mut waiting = Vec::new();
@@ -232,7 +282,7 @@ impl Checker<TwoPc> for TwoPcChecker {
                 Some(TwoPc::Coordinator(c)) if c.state == TcState::Wait => {
                     waiting.push(format!("{} still waiting for votes", self.ids[i]));
                 }
-                Some(TwoPc::Participant(x)) => match (x.state, x.blocked_since) {
+                Some(TwoPc::Participant(x)) => match (x.state, self.blocked[i]) {
                     (PState::Prepared, Some(t)) => waiting.push(format!("{} blocked since {t}", self.ids[i])),
                     (PState::Prepared, None) => waiting.push(format!("{} uncertain", self.ids[i])),
                     (PState::Init, _) if started => waiting.push(format!("{} has not voted", self.ids[i])),

@@ -296,8 +296,6 @@ pub enum TwoPcObs {
         /// Why, for the event log.
         why: String,
     },
-    /// A participant has waited `T_dec` for the decision while holding its locks (timeline `blocked`).
-    Blocked,
     /// TC: the outcome reported to the client (the TX_RESULT of the 2PC notes; the client is not a node).
     TxResult {
         /// COMMIT (success) or ABORT (failure).
@@ -327,7 +325,6 @@ impl Observation for TwoPcObs {
                 m.insert("decision".into(), json!(decision.name()));
                 Some(("decide", m))
             }
-            TwoPcObs::Blocked => Some(("blocked", Map::new())),
             _ => None,
         }
     }
@@ -336,7 +333,6 @@ impl Observation for TwoPcObs {
             TwoPcObs::Decide { decision, logged, why } => {
                 format!("decides {} ({why}){}", decision.name(), if *logged { "" } else { " without logging it" })
             }
-            TwoPcObs::Blocked => "blocked: uncertain, holding its locks, waiting for the decision".into(),
             TwoPcObs::TxResult { decision: Decision::Commit } => "reports to Alice: transfer done".into(),
             TwoPcObs::TxResult { decision: Decision::Abort } => "reports to Alice: transfer failed".into(),
             TwoPcObs::Conflict { mine, told, .. } => {
@@ -413,9 +409,8 @@ pub struct Participant {
     pub vote: Option<bool>,
     /// Locks held (while PREPARED).
     pub locks: Vec<String>,
-    /// Since when it has been blocked (uncertain past `T_dec`), if it is.
-    pub blocked_since: Option<Time>,
-    /// Cooperative-termination rounds run.
+    /// Cooperative-termination rounds run in this life: how many times its decision timer fired while PREPARED.
+    /// Whether it is blocked also depends on whom it can reach, which the checker judges (§2.8).
     pub rounds: u32,
     /// Balance changes applied so far (a copy of the stable ones, for the willingness check).
     pub applied: Vec<Posting>,
@@ -563,7 +558,6 @@ impl Participant {
         self.txid = txid;
         self.state = PState::Decided(d);
         self.locks.clear();
-        self.blocked_since = None;
         cx.cancel_timer(TwoPcTimer::Dec);
         cx.cancel_timer(TwoPcTimer::Work);
     }
@@ -654,10 +648,6 @@ impl Participant {
     fn on_timer(&mut self, cx: &mut Ctx<'_, TwoPc>, p: &TwoPcParams, t: TwoPcTimer) {
         match t {
             TwoPcTimer::Dec if self.state == PState::Prepared => {
-                if self.blocked_since.is_none() {
-                    self.blocked_since = Some(cx.now);
-                    cx.observe(TwoPcObs::Blocked);
-                }
                 self.rounds += 1;
                 self.ask(cx, p);
                 if let Some(t) = p.t_retry {
@@ -807,7 +797,6 @@ impl Protocol for TwoPc {
             participants: if d.prepared { d.participants.clone() } else { p.participants.clone() },
             vote: d.prepared.then_some(true),
             locks: Vec::new(),
-            blocked_since: None,
             rounds: 0,
             applied: d.applied.clone(),
         };
@@ -905,7 +894,6 @@ impl Protocol for TwoPc {
                 if x.rounds > 0 {
                     v.fields.push(Field::volatile("termination rounds", x.rounds));
                 }
-                v.blocked_since = x.blocked_since;
             }
         }
         v
@@ -928,7 +916,7 @@ impl Protocol for TwoPc {
     fn report_node(w: &World<'_, Self>, i: NodeId, c: &TwoPcChecker) -> Map<String, Value> {
         let d = w.durable(i);
         let (blocked, vote) = match w.node(i) {
-            Some(TwoPc::Participant(x)) => (x.blocked_since, x.vote),
+            Some(TwoPc::Participant(x)) => (c.blocked_since(i), x.vote),
             Some(TwoPc::Coordinator(_)) => (None, None),
             None => (None, d.prepared.then_some(true)),
         };

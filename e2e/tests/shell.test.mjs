@@ -26,4 +26,33 @@ export const tests = [
       await screenshot(page, 'shell.png');
     },
   },
+  {
+    name: 'sixteen nodes, the most a scenario may have, fit the drawing without overlapping',
+    async run({ baseUrl, newPage, screenshot }) {
+      const page = await newPage();
+      await page.goto(baseUrl + '/');
+      await page.waitForSelector('#cluster g.node');
+      await page.fill('#node-count', '16');
+      await page.dispatchEvent('#node-count', 'change');
+      await page.waitForFunction(() => document.querySelectorAll('#cluster g.node').length === 16);
+      const { boxes, area } = await page.evaluate(() => ({
+        area: document.querySelector('#cluster').getBoundingClientRect().toJSON(),
+        boxes: [...document.querySelectorAll('#cluster g.node')].map((g) => ({
+          body: g.querySelector('.node-body').getBoundingClientRect().toJSON(),
+          all: g.getBoundingClientRect().toJSON(),
+        })),
+      }));
+      for (const [i, b] of boxes.entries()) {
+        const { all } = b;
+        if (all.left < area.left - 1 || all.right > area.right + 1 || all.top < area.top - 1 || all.bottom > area.bottom + 1) {
+          throw new Error(`node ${i + 1} (with its labels) leaves the drawing: ${JSON.stringify(all)}`);
+        }
+        for (const [j, c] of boxes.slice(0, i).entries()) {
+          const d = Math.hypot(b.body.x - c.body.x, b.body.y - c.body.y);
+          if (d < b.body.width) throw new Error(`nodes ${j + 1} and ${i + 1} overlap`);
+        }
+      }
+      await screenshot(page, 'sixteen-nodes.png');
+    },
+  },
 ];

@@ -19,16 +19,25 @@ pub struct ProtocolInfo {
     pub default_nodes: usize,
 }
 
+/// Most nodes any protocol runs on: the scenario format's limit. The drawing shrinks nodes past nine.
+const MAX: usize = netsplit_core::time::MAX_NODES;
+
 /// Every protocol, in picker order.
 pub const PROTOCOLS: &[ProtocolInfo] = &[
-    ProtocolInfo { id: "raft", name_key: "proto.raft", min_nodes: 1, max_nodes: 9, default_nodes: 5 },
-    ProtocolInfo { id: "2pc", name_key: "proto.2pc", min_nodes: 2, max_nodes: 9, default_nodes: 3 },
-    ProtocolInfo { id: "3pc", name_key: "proto.3pc", min_nodes: 2, max_nodes: 9, default_nodes: 4 },
-    ProtocolInfo { id: "lamport", name_key: "proto.lamport", min_nodes: 1, max_nodes: 9, default_nodes: 3 },
-    ProtocolInfo { id: "lamport-mutex", name_key: "proto.lamport-mutex", min_nodes: 2, max_nodes: 9, default_nodes: 3 },
-    ProtocolInfo { id: "lww", name_key: "proto.lww", min_nodes: 1, max_nodes: 9, default_nodes: 3 },
-    ProtocolInfo { id: "quorum", name_key: "proto.quorum", min_nodes: 2, max_nodes: 9, default_nodes: 4 },
-    ProtocolInfo { id: "fencing", name_key: "proto.fencing", min_nodes: 3, max_nodes: 9, default_nodes: 4 },
+    ProtocolInfo { id: "raft", name_key: "proto.raft", min_nodes: 1, max_nodes: MAX, default_nodes: 5 },
+    ProtocolInfo { id: "2pc", name_key: "proto.2pc", min_nodes: 2, max_nodes: MAX, default_nodes: 3 },
+    ProtocolInfo { id: "3pc", name_key: "proto.3pc", min_nodes: 2, max_nodes: MAX, default_nodes: 4 },
+    ProtocolInfo { id: "lamport", name_key: "proto.lamport", min_nodes: 1, max_nodes: MAX, default_nodes: 3 },
+    ProtocolInfo {
+        id: "lamport-mutex",
+        name_key: "proto.lamport-mutex",
+        min_nodes: 2,
+        max_nodes: MAX,
+        default_nodes: 3,
+    },
+    ProtocolInfo { id: "lww", name_key: "proto.lww", min_nodes: 1, max_nodes: MAX, default_nodes: 3 },
+    ProtocolInfo { id: "quorum", name_key: "proto.quorum", min_nodes: 2, max_nodes: MAX, default_nodes: 4 },
+    ProtocolInfo { id: "fencing", name_key: "proto.fencing", min_nodes: 3, max_nodes: MAX, default_nodes: 4 },
     ProtocolInfo { id: "link", name_key: "proto.link", min_nodes: 2, max_nodes: 2, default_nodes: 2 },
     ProtocolInfo { id: "generals", name_key: "proto.generals", min_nodes: 2, max_nodes: 2, default_nodes: 2 },
 ];

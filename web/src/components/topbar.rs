@@ -144,7 +144,7 @@ pub fn TopBar(p: &TopBarProps) -> Html {
             </label>
             <label>{tr(l, "ctl.nodes")}
                 <input id="node-count" type="number" min={info.map_or(1, |i| i.min_nodes).to_string()}
-                       max={info.map_or(9, |i| i.max_nodes).to_string()} value={n.to_string()} onchange={on_nodes}/>
+                       max={info.map_or(netsplit_core::time::MAX_NODES, |i| i.max_nodes).to_string()} value={n.to_string()} onchange={on_nodes}/>
             </label>
             <label>{tr(l, "ctl.seed")}
                 <input id="seed" type="number" min="0" value={p.base.seed.to_string()} onchange={on_seed}/>

@@ -21,9 +21,32 @@ pub const SIZE: f64 = 600.0;
 const RING: f64 = 205.0;
 const NODE_R: f64 = 34.0;
 
+/// The ring for more than nine nodes: wider, so that they keep some room.
+const WIDE_RING: f64 = 235.0;
+
 /// Positions of `n` nodes (coordinator or application server first, at the top).
 pub fn positions(n: usize) -> Vec<Point> {
-    circle(n, SIZE / 2.0, SIZE / 2.0 - 10.0, if n <= 2 { 170.0 } else { RING })
+    let r = match n {
+        0..=2 => 170.0,
+        3..=9 => RING,
+        _ => WIDE_RING,
+    };
+    circle(n, SIZE / 2.0, SIZE / 2.0 - 10.0, r)
+}
+
+/// How much a node and its labels shrink so that `n` of them fit on the ring: 1 up to nine nodes, then in
+/// proportion to the gap between neighbours (two thirds at sixteen).
+pub fn node_scale(n: usize) -> f64 {
+    if n <= 9 {
+        return 1.0;
+    }
+    let gap = |n: usize, r: f64| r * (std::f64::consts::PI / n as f64).sin();
+    (gap(n, WIDE_RING) / gap(9, RING)).min(1.0)
+}
+
+/// A node's radius in a drawing of `n` nodes.
+fn node_r(n: usize) -> f64 {
+    NODE_R * node_scale(n)
 }
 
 /// A message that was dropped recently, drawn falling away.
@@ -93,8 +116,9 @@ fn f1(x: f64) -> String {
 /// Where a message is drawn at time `t`.
 pub fn message_point(m: &MessageView, pos: &[Point], t: f64) -> Point {
     let (a, b) = (pos[m.src], pos[m.dst]);
-    let from = edge(a, b, NODE_R);
-    let to = edge(b, a, NODE_R + 6.0);
+    let r = node_r(pos.len());
+    let from = edge(a, b, r);
+    let to = edge(b, a, r + 6.0);
     let span = (m.deliver_at as f64 - m.sent_at as f64).max(1.0);
     let f = ((t - m.sent_at as f64) / span).clamp(0.0, 1.0);
     // Two messages on the same link in opposite directions must not overlap: nudge each to its right.
@@ -117,7 +141,8 @@ fn timer_arc(c: Point, r: f64, frac: f64) -> String {
 fn node_view(
     i: usize,
     n: &NodeView,
-    p: Point,
+    // Where it is drawn, and how much it shrinks (`node_scale`).
+    (p, k): (Point, f64),
     t: f64,
     selected: bool,
     highlighted: bool,
@@ -159,11 +184,16 @@ fn node_view(
     // The clocks go right of the node, unless they would run past the drawing's edge (the rightmost nodes of the
     // ring, at 10 px type about 6 px a character): then they end left of it.
     let clock = format!("PC {} · L {}", n.wall, n.lamport);
-    let clock_fits = p.x + NODE_R + 4.0 + clock.chars().count() as f64 * 6.0 <= SIZE;
+    // `k` shrinks the whole node about its centre (many nodes on the ring).
+    let clock_fits = p.x + k * (NODE_R + 4.0 + clock.chars().count() as f64 * 6.0) <= SIZE;
     let clock_x = if clock_fits { p.x + NODE_R + 4.0 } else { p.x - NODE_R - 4.0 };
+    let shrink = (k < 1.0).then(|| {
+        let (x, y) = (f1(p.x), f1(p.y));
+        format!("translate({x} {y}) scale({k:.3}) translate(-{x} -{y})")
+    });
     html! {
         <g class={class} data-node={i.to_string()} data-role={n.proto.role.clone()} role="button"
-           aria-label={format!("{} {}", n.id, role)}>
+           aria-label={format!("{} {}", n.id, role)} transform={shrink}>
             <circle class="node-body" cx={f1(p.x)} cy={f1(p.y)} r={NODE_R.to_string()}/>
             { for ring }
             <text class="node-id" x={f1(p.x)} y={f1(p.y - 4.0)}>{&n.id}</text>
@@ -449,7 +479,7 @@ fn Links(props: &LinksProps) -> Html {
             html! {
                 <g class={classes!("group", format!("group{}", g % 4))}>
                     { for members.iter().map(|&m| html!{
-                        <circle cx={f1(pos[m].x)} cy={f1(pos[m].y)} r={(NODE_R + 34.0).to_string()}/>
+                        <circle cx={f1(pos[m].x)} cy={f1(pos[m].y)} r={f1(node_r(n) + 34.0)}/>
                     }) }
                 </g>
             }
@@ -507,6 +537,7 @@ pub fn Topology(props: &TopologyProps) -> Html {
     let snap = &props.snap;
     let n = snap.nodes.len();
     let pos = positions(n);
+    let k = node_scale(n);
     let t = props.t;
 
     // The links and partition groups change only when the network does: a component of their own is skipped by
@@ -582,7 +613,7 @@ pub fn Topology(props: &TopologyProps) -> Html {
             });
             html! {
                 <g onclick={onclick}>
-                    { node_view(i, nv, pos[i], t, props.selected == Selection::Node(i), props.highlight.contains(&i), lang) }
+                    { node_view(i, nv, (pos[i], k), t, props.selected == Selection::Node(i), props.highlight.contains(&i), lang) }
                 </g>
             }
         })
@@ -662,13 +693,14 @@ pub fn falling_messages(trace: &[TraceEvent], n: usize, t: f64, window: f64) -> 
         .filter_map(|e| match &e.kind {
             TraceKind::Drop { id, from, to, msg, reason, sent_at } if *from < n && *to < n && from != to => {
                 let (a, b) = (pos[*from], pos[*to]);
+                let r = node_r(n);
                 let at = match reason.as_str() {
-                    "partition@send" | "rule" | "loss" => edge(a, b, NODE_R + 12.0),
+                    "partition@send" | "rule" | "loss" => edge(a, b, r + 12.0),
                     "viewer" => {
                         let span = (e.t as f64 - *sent_at as f64).max(0.0);
-                        lerp(edge(a, b, NODE_R), edge(b, a, NODE_R), (span / 10.0).min(1.0) * 0.5)
+                        lerp(edge(a, b, r), edge(b, a, r), (span / 10.0).min(1.0) * 0.5)
                     }
-                    _ => edge(b, a, NODE_R + 12.0),
+                    _ => edge(b, a, r + 12.0),
                 };
                 Some(Falling {
                     id: *id,

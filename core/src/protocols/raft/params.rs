@@ -5,8 +5,6 @@ use crate::scenario::read::{as_u64, err, kind_of};
 use crate::scenario::{NetParams, ParamReader, ScenarioError, MAX_DURATION};
 use serde_json::{Map, Value};
 
-/// Largest cluster Raft runs on: any cluster the scenario format allows (scenario-format.md sets no Raft limit).
-pub const MAX_RAFT_NODES: usize = crate::time::MAX_NODES;
 /// Longest pinned election-timeout list.
 pub const MAX_PINNED: usize = 100;
 

@@ -109,12 +109,11 @@ impl QuorumChecker {
     }
 
     fn read_done(&mut self, w: &World<'_, Quorum>, op: u64, obs: &QuorumObs, out: &mut Found) {
-        let QuorumObs::ReadDone { client, key, result, from, .. } = obs else { return };
+        let QuorumObs::ReadDone { client, key, result: r, from, .. } = obs else { return };
         let now = w.now();
-        let entry = ReadEntry { client: client.clone(), at: now, value: result.value.clone(), version: result.version };
+        let entry = ReadEntry { client: client.clone(), at: now, value: r.value.clone(), version: r.version };
         push_capped(&mut self.reads, entry);
         let Some(open) = self.open.remove(&op) else { return };
-        let r = result;
         if let Some(a) = open.acked.as_ref().filter(|a| r.version < a.version) {
             let used: Vec<&str> = from.iter().map(|&n| w.id(n)).collect();
             let mut nodes = vec![APP];

@@ -185,7 +185,7 @@ pub(crate) fn parse(text: &str) -> Value {
 /// Timers (App only).
 #[derive(Clone, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum QuorumTimer {
-    /// `T_req` of an operation.
+    /// `T_req` of a write (reads have no timeout).
     Request(u64),
     /// Zero-length: every response of this instant has been delivered; decide the reads that are ready.
     Collect,
@@ -523,8 +523,8 @@ impl AppState {
         }
         r.responses.push(Response { replica: from, instant: self.instant, got: got.clone() });
         if let Some(ret) = r.returned.clone() {
-            // A late responder: repair it if it is behind what the read returned.
-            if p.read_repair && got.version < ret.version {
+            // A late responder (a returned read is kept only for read repair): repair it if it is behind.
+            if got.version < ret.version {
                 let key = r.key.clone();
                 repair(cx, from, &key, &ret);
             }

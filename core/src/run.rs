@@ -240,10 +240,12 @@ pub(crate) fn validate(s: &Scenario) -> Result<(), ScenarioError> {
                 }
             };
             for t in types.iter().flatten() {
-                if !P::MESSAGE_TYPES.contains(&t.as_str()) && !P::CLIENT_MESSAGE_TYPES.contains(&t.as_str()) {
+                let known = P::MESSAGE_TYPES.iter().chain(P::CLIENT_MESSAGE_TYPES);
+                if !known.clone().any(|k| k == t) {
+                    let all: Vec<&str> = known.copied().collect();
                     return Err(err(
                         &join(&join(&p, key), "type"),
-                        format!("{} has no message type {t:?} (types: {})", P::NAME, P::MESSAGE_TYPES.join(", ")),
+                        format!("{} has no message type {t:?} (types: {})", P::NAME, all.join(", ")),
                     ));
                 }
             }

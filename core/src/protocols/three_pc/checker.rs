@@ -197,7 +197,7 @@ impl Checker<ThreePc> for ThreePcChecker {
     fn on_crash(&mut self, w: &World<'_, ThreePc>, node: NodeId, up: bool, _out: &mut Found) {
         if !up {
             self.crashes += 1;
-            // The state it crashed in, even if the handler a crash hook cut short had just changed it.
+            // The state it crashed in (see `Checker::on_crash` for a crash hook's handler).
             if let Some(x) = w.node(node) {
                 self.last_state[node] = x.state_name();
             }

@@ -167,26 +167,24 @@ fn check(args: &[String]) -> Result<u8, String> {
     let (mut passed, mut failed, mut invalid) = (0, 0, 0);
     let stdout = std::io::stdout();
     let mut out = stdout.lock();
+    // A path that cannot be read, or a file that is not a valid scenario, is named on stderr (like `run`) and
+    // counted as a failure in the summary on stdout; the other paths are still checked.
+    let refuse = |out: &mut std::io::StdoutLock<'_>, invalid: &mut u32, msg: String| {
+        *invalid += 1;
+        eprintln!("netsplit: {msg}");
+        let _ = writeln!(out, "FAIL {msg}");
+    };
     let mut files = Vec::new();
     for a in args {
-        // A path that cannot be read is a failure like an invalid file, and the other paths are still checked.
         if let Err(e) = collect(Path::new(a), &mut files) {
-            invalid += 1;
-            eprintln!("netsplit: {e}");
-            let _ = writeln!(out, "FAIL {e}");
+            refuse(&mut out, &mut invalid, e);
         }
     }
     for f in &files {
-        // An invalid file is named on stderr (like `run`) and counted as a failure in the summary on stdout.
-        let mut refuse = |msg: String| {
-            invalid += 1;
-            eprintln!("netsplit: {msg}");
-            let _ = writeln!(out, "FAIL {msg}");
-        };
         let sc = match read_scenario(f) {
             Ok(s) => s,
             Err(e) => {
-                refuse(e);
+                refuse(&mut out, &mut invalid, e);
                 continue;
             }
         };
@@ -196,7 +194,7 @@ fn check(args: &[String]) -> Result<u8, String> {
         let mut sim = match load(&sc) {
             Ok(s) => s,
             Err(e) => {
-                refuse(format!("{}: {e}", f.display()));
+                refuse(&mut out, &mut invalid, format!("{}: {e}", f.display()));
                 continue;
             }
         };

@@ -686,6 +686,7 @@ pub fn Topology(props: &TopologyProps) -> Html {
 /// Messages lost within the last `window` ms before `t`, positioned where they were lost.
 pub fn falling_messages(trace: &[TraceEvent], n: usize, t: f64, window: f64) -> Vec<Falling> {
     let pos = positions(n);
+    let r = node_r(n);
     let start = trace.partition_point(|e| (e.t as f64) < t - window);
     trace[start..]
         .iter()
@@ -693,7 +694,6 @@ pub fn falling_messages(trace: &[TraceEvent], n: usize, t: f64, window: f64) -> 
         .filter_map(|e| match &e.kind {
             TraceKind::Drop { id, from, to, msg, reason, sent_at } if *from < n && *to < n && from != to => {
                 let (a, b) = (pos[*from], pos[*to]);
-                let r = node_r(n);
                 let at = match reason.as_str() {
                     "partition@send" | "rule" | "loss" => edge(a, b, r + 12.0),
                     "viewer" => {

@@ -247,9 +247,7 @@ fn a_partition_destroys_messages_in_flight_and_drops_new_ones() {
         ],
         vec![],
     );
-    let mut sim = Simulation::<Probe>::new(&s).unwrap();
-    sim.set_recording(true);
-    sim.run_to_end();
+    let mut sim = run(&s);
     let drops: Vec<(Time, DropReason)> = sim
         .take_trace()
         .into_iter()
@@ -443,9 +441,7 @@ fn fault_rules_drop_delay_and_duplicate_by_send_time() {
 fn a_copy_arriving_with_its_original_comes_after_it() {
     let m = MsgMatch { from: 0, to: Some(100), ..Default::default() };
     let s = scenario(2, vec![(0, cmd(0, 1, "ping"))], vec![FaultRule::Duplicate { m, copies: 2, gap: 0 }]);
-    let mut sim = Simulation::<Probe>::new(&s).unwrap();
-    sim.set_recording(true);
-    sim.run_to_end();
+    let mut sim = run(&s);
     let dups: Vec<(u64, bool)> = sim
         .take_trace()
         .iter()

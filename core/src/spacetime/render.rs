@@ -172,6 +172,54 @@ impl LabelSpace {
     }
 }
 
+/// A node's name over its line.
+#[derive(Clone, Debug, PartialEq)]
+pub struct Header {
+    /// Centre x (the node's line).
+    pub x: f64,
+    /// Baseline y.
+    pub y: f64,
+    /// The name, cut with an ellipsis if it has no room.
+    pub text: String,
+    /// Whether `text` was cut (the full name then belongs in a tooltip).
+    pub cut: bool,
+}
+
+/// Average advance of a character of the 13 px bold node names, rounded up (DejaVu Sans Bold, the widest common
+/// default, is about 0.69 em).
+const HEADER_CHAR: f64 = 9.0;
+
+/// The node names over the lines, in the `top` pixels above the first instant. Names that fit side by side sit on
+/// one baseline. When they do not (sixteen servers give each line 27.5 px, and "n10" is about 27 px wide), they alternate
+/// between two baselines, which doubles the room of each; a name longer than that is cut.
+pub fn headers(g: &Geometry, ids: &[String]) -> Vec<Header> {
+    let lane = if g.n > 1 { g.x(1) - g.x(0) } else { g.width };
+    let widest = ids.iter().map(|id| id.chars().count()).max().unwrap_or(0) as f64 * HEADER_CHAR;
+    let stagger = widest + 4.0 > lane;
+    let room = if stagger { 2.0 * lane - 6.0 } else { lane - 4.0 };
+    ids.iter()
+        .enumerate()
+        .take(g.n)
+        .map(|(i, id)| {
+            let fits = id.chars().count() as f64 * HEADER_CHAR <= room;
+            let text = if fits {
+                id.clone()
+            } else {
+                let keep = ((room / HEADER_CHAR).floor() as usize).saturating_sub(1).max(1);
+                let mut cut: String = id.chars().take(keep).collect();
+                cut.push('…');
+                cut
+            };
+            let y = match (stagger, i % 2) {
+                (false, _) => g.top - 12.0,
+                (true, 0) => g.top - 22.0,
+                (true, _) => g.top - 8.0,
+            };
+            Header { x: g.x(i), y, text, cut: !fits }
+        })
+        .collect()
+}
+
 /// Where a mark's note goes and what of it fits: ending 7 px left of the mark (`after` false), or, if it does not
 /// fit between the mark and the drawing's left edge and fits better on the right, starting 7 px right of it. A
 /// note longer than the room on either side is cut with an ellipsis (the mark's tooltip has all of it).
@@ -231,11 +279,13 @@ pub fn shapes(
         }
     }
     // Node lines, with crashes as gaps and pauses hatched.
-    for (i, id) in ids.iter().enumerate().take(d.n) {
-        let x = g.x(i);
-        if labels.headers {
-            out.push(Shape::Text { x, y: g.top - 12.0, text: id.clone(), class: "st-node".into() });
+    if labels.headers {
+        for h in headers(g, ids) {
+            out.push(Shape::Text { x: h.x, y: h.y, text: h.text, class: "st-node".into() });
         }
+    }
+    for i in 0..ids.len().min(d.n) {
+        let x = g.x(i);
         let mut cuts: Vec<(f64, f64)> = Vec::new();
         if order == Order::TrueTime {
             for s in d.spans.iter().filter(|s| s.node == i) {
@@ -567,6 +617,33 @@ mod tests {
     fn net2() -> (Diagram, Geometry, Vec<String>) {
         let (d, ids) = run(include_str!("../../scenarios/NET-2.json"));
         (d, Geometry { width: 400.0, top: 40.0, c0: 0.0, scale: 3.0, n: 2 }, ids)
+    }
+
+    #[test]
+    fn node_names_never_overlap_and_stagger_only_when_crowded() {
+        let names = |n: usize, name: &dyn Fn(usize) -> String| -> Vec<Header> {
+            let ids: Vec<String> = (0..n).map(name).collect();
+            headers(&Geometry { width: 520.0, top: 36.0, c0: 0.0, scale: 1.0, n }, &ids)
+        };
+        let apart = |hs: &[Header]| {
+            for (i, a) in hs.iter().enumerate() {
+                for b in &hs[..i] {
+                    let half = |h: &Header| h.text.chars().count() as f64 * HEADER_CHAR / 2.0;
+                    let clear = (a.x - b.x).abs() >= half(a) + half(b) || (a.y - b.y).abs() >= 13.0;
+                    assert!(clear, "{a:?} touches {b:?}");
+                    assert!(a.y >= 13.0, "{a:?} leaves the top");
+                }
+            }
+        };
+        let three = names(3, &|i| format!("n{}", i + 1));
+        assert!(three.iter().all(|h| h.y == three[0].y && !h.cut), "three names share one baseline");
+        let sixteen = names(16, &|i| format!("n{}", i + 1));
+        apart(&sixteen);
+        assert_ne!(sixteen[0].y, sixteen[1].y, "sixteen names alternate baselines");
+        assert!(sixteen.iter().all(|h| !h.cut), "short names are never cut");
+        let long = names(16, &|i| format!("replica-{i}"));
+        apart(&long);
+        assert!(long.iter().all(|h| h.cut && h.text.ends_with('…')), "long names are cut, not overlapped");
     }
 
     #[test]

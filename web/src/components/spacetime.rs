@@ -6,7 +6,7 @@
 use crate::files::{download, download_png};
 use crate::i18n::{tr, use_lang};
 use crate::player::{Msg, Selection};
-use netsplit_core::spacetime::render::{shapes, to_svg, Focus, Geometry, Labels, Shape};
+use netsplit_core::spacetime::render::{headers, shapes, to_svg, Focus, Geometry, Labels, Shape};
 use netsplit_core::spacetime::{Diagram, Order};
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -478,15 +478,22 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
         Vec::new()
     };
     // Node names over the columns, kept still while the body slides (canvas and chunked drawings).
-    let headers = || -> Vec<Html> {
-        p.ids
-            .iter()
-            .enumerate()
-            .map(|(i, id)| html! { <text class="st-node" x={f1(g.x(i))} y={f1(TOP - 12.0)}>{id}</text> })
+    let names = || -> Vec<Html> {
+        headers(&g, &p.ids)
+            .into_iter()
+            .zip(p.ids.iter())
+            .map(|(h, id)| {
+                html! {
+                    <text class="st-node" x={f1(h.x)} y={f1(h.y)}>
+                        { h.text }
+                        if h.cut { <title>{id}</title> }
+                    </text>
+                }
+            })
             .collect()
     };
     let (drawn, body_transform, headers): (Vec<Html>, Option<String>, Vec<Html>) = if dense {
-        (Vec::new(), Some(format!("translate(0 {:.1})", -c0 * scale_now)), headers())
+        (Vec::new(), Some(format!("translate(0 {:.1})", -c0 * scale_now)), names())
     } else if ord == Order::TrueTime {
         // True time: the body is drawn in fixed coordinates in chunks of one window each, which only re-render
         // when their content or the settings change, and the window slides over them with one transform.
@@ -504,7 +511,7 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
                 }
             })
             .collect();
-        (chunks, Some(format!("translate(0 {:.1})", -c0 * scale_now)), headers())
+        (chunks, Some(format!("translate(0 {:.1})", -c0 * scale_now)), names())
     } else {
         let sh = shapes(
             &d,

@@ -179,14 +179,23 @@ fn node_view(
         n.proto.blocked_since.map(|b| format!("{} {b}", tr(lang, "node.blocked")))
     };
     let below = p.y + NODE_R + 16.0;
-    let tail = &n.proto.log[n.proto.log.len().saturating_sub(8)..];
-    let log = html! { <LogCells lines={tail.to_vec()} x={p.x} y={below + 2.0 * 13.0 + 4.0}/> };
-    // The clocks go right of the node, unless they would run past the drawing's edge (the rightmost nodes of the
-    // ring, at 10 px type about 6 px a character): then they end left of it.
     let clock = format!("PC {} · L {}", n.wall, n.lamport);
-    // `k` shrinks the whole node about its centre (many nodes on the ring).
+    // The clocks go right of the node, unless they would run past the drawing's edge (the rightmost nodes of the
+    // ring, at 10 px type about 6 px a character): then they end left of it. On a crowded ring (`k` < 1 shrinks
+    // the whole node about its centre) there is no room beside a node: its neighbours' labels are there, so the
+    // clocks become a third line under the facts.
+    let crowded = k < 1.0;
     let clock_fits = p.x + k * (NODE_R + 4.0 + clock.chars().count() as f64 * 6.0) <= SIZE;
-    let clock_x = if clock_fits { p.x + NODE_R + 4.0 } else { p.x - NODE_R - 4.0 };
+    let (clock_x, clock_y, clock_class) = if crowded {
+        (p.x, below + 2.0 * 13.0, Some("under"))
+    } else if clock_fits {
+        (p.x + NODE_R + 4.0, p.y - NODE_R + 4.0, None)
+    } else {
+        (p.x - NODE_R - 4.0, p.y - NODE_R + 4.0, Some("before"))
+    };
+    let lines = if crowded { 3.0 } else { 2.0 };
+    let tail = &n.proto.log[n.proto.log.len().saturating_sub(8)..];
+    let log = html! { <LogCells lines={tail.to_vec()} x={p.x} y={below + lines * 13.0 + 4.0}/> };
     let shrink = (k < 1.0).then(|| {
         let (x, y) = (f1(p.x), f1(p.y));
         format!("translate({x} {y}) scale({k:.3}) translate(-{x} -{y})")
@@ -203,8 +212,7 @@ fn node_view(
             }) }
             { log }
             { for status.map(|s| html!{ <text class="node-status" x={f1(p.x)} y={f1(p.y - NODE_R - 10.0)}>{s}</text> }) }
-            <text class={classes!("node-clock", (!clock_fits).then_some("before"))} x={f1(clock_x)}
-                  y={f1(p.y - NODE_R + 4.0)}>{clock}</text>
+            <text class={classes!("node-clock", clock_class)} x={f1(clock_x)} y={f1(clock_y)}>{clock}</text>
         </g>
     }
 }

@@ -187,4 +187,18 @@ export const tests = [
       if ((await ko.getAttribute('.app', 'lang')) !== 'ko') throw new Error('a Korean browser starts in Korean');
     },
   },
+  {
+    name: 'a language set by a link or an embed applies to that page only; it is not remembered',
+    async run({ baseUrl, newPage }) {
+      const page = await newPage({ locale: 'en-US' });
+      await page.goto(baseUrl + '/?embed&lang=ko');
+      await page.waitForSelector('.embed[lang="ko"]');
+      await open(page, baseUrl, '/?lang=ko');
+      if ((await page.getAttribute('.app', 'lang')) !== 'ko') throw new Error('lang=ko in a link did not apply');
+      await open(page, baseUrl);
+      if ((await page.getAttribute('.app', 'lang')) !== 'en') {
+        throw new Error('a language from a link or an embed was remembered for the next visit');
+      }
+    },
+  },
 ];

@@ -163,6 +163,17 @@ export const tests = [
       await page.waitForFunction((l) => document.querySelector('#play').getAttribute('aria-label') !== l, idle);
       await page.keyboard.press(' ');
       await page.waitForFunction((l) => document.querySelector('#play').getAttribute('aria-label') === l, idle);
+      // Space on a focused button presses that button (here: one step), and does not also play.
+      const clock = await page.textContent('#clock');
+      await page.focus('#step-forward');
+      await page.keyboard.press(' ');
+      await page.waitForFunction((c) => document.querySelector('#clock').textContent !== c, clock);
+      await page.waitForTimeout(300);
+      if ((await playing()) !== idle) throw new Error('Space on the focused step button also started playback');
+      await page.focus('#help-button');
+      await page.keyboard.press(' ');
+      await page.waitForSelector('#help');
+      if ((await playing()) !== idle) throw new Error('Space on the focused help button started playback');
     },
   },
   {

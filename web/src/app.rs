@@ -167,10 +167,6 @@ pub fn App(props: &AppProps) -> Html {
         let t = (*theme).clone();
         use_effect_with(t, |t| set_theme(t));
     }
-    {
-        let l = *lang;
-        use_effect_with(l, |l| url::remember_lang(*l));
-    }
     // Embeds: loop back to the start at the end.
     {
         let d = player.dispatcher();
@@ -231,11 +227,18 @@ pub fn App(props: &AppProps) -> Html {
             let opts = EventListenerOptions::enable_prevent_default();
             let listener = EventListener::new_with_options(&gloo::utils::document(), "keydown", opts, move |e| {
                 let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
-                let typing = e
-                    .target()
-                    .and_then(|t| t.dyn_into::<web_sys::Element>().ok())
-                    .is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+                let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+                let typing =
+                    target.as_ref().is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
                 if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
+                    return;
+                }
+                // Space presses a focused button or link (the keyboard's click): it must not also play or pause.
+                let pressable = target.as_ref().is_some_and(|el| {
+                    matches!(el.tag_name().as_str(), "BUTTON" | "A" | "SUMMARY")
+                        || el.get_attribute("role").as_deref() == Some("button")
+                });
+                if pressable && e.key() == " " {
                     return;
                 }
                 match e.key().as_str() {
@@ -268,7 +271,12 @@ pub fn App(props: &AppProps) -> Html {
 
     let on_lang = {
         let lang = lang.setter();
-        use_callback((), move |l: Lang, _| lang.set(l))
+        // Only a language the viewer picks is remembered: one set by a link (`lang=ko`) or an embed applies to that
+        // page alone, or one Korean embed in a blog post would turn every other netsplit page Korean.
+        use_callback((), move |l: Lang, _| {
+            url::remember_lang(l);
+            lang.set(l)
+        })
     };
     let on_theme = {
         let theme = theme.setter();

@@ -87,4 +87,60 @@ export const tests = [
       await screenshot(page, 'sixteen-nodes.png');
     },
   },
+  {
+    name: 'on a phone the page does not scroll sideways, and the play controls are on screen from the start',
+    async run({ baseUrl, newPage, screenshot }) {
+      for (const [width, height, locale] of [[390, 844, 'ko-KR'], [768, 1024, 'en-US'], [1280, 860, 'en-US']]) {
+        const page = await newPage({ viewport: { width, height }, locale });
+        await page.goto(baseUrl + '/');
+        await page.waitForSelector('#cluster g.node');
+        const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+        if (wide > width) throw new Error(`at ${width} px the page is ${wide} px wide`);
+        const play = await page.$eval('#play', (b) => b.getBoundingClientRect().toJSON());
+        if (play.top < 0 || play.bottom > height) throw new Error(`at ${width}×${height} Play is off screen at y=${play.top}`);
+        // Pressing it from there works (nothing lies over the sticky bar).
+        await page.click('#play', { trial: true });
+        if (width === 390) await screenshot(page, 'phone.png');
+      }
+    },
+  },
+  {
+    name: 'Tab reaches the scenario-file picker',
+    async run({ baseUrl, newPage }) {
+      const page = await newPage();
+      await page.goto(baseUrl + '/');
+      await page.waitForSelector('#cluster g.node');
+      await page.focus('#download-trace');
+      await page.keyboard.press('Tab');
+      const id = await page.evaluate(() => document.activeElement && document.activeElement.id);
+      if (id !== 'open-file') throw new Error(`Tab after "Download trace" went to #${id}, not the file picker`);
+    },
+  },
+  {
+    name: 'text on accent-coloured buttons has 4.5:1 contrast in both themes',
+    async run({ baseUrl, newPage }) {
+      for (const colorScheme of ['light', 'dark']) {
+        const page = await newPage({ colorScheme });
+        await page.goto(baseUrl + '/');
+        await page.waitForSelector('#cluster g.node');
+        const pairs = await page.$$eval('button.primary, button.active', (bs) => bs.map((b) => {
+          const s = getComputedStyle(b);
+          return { id: b.id || b.className, fg: s.color, bg: s.backgroundColor };
+        }));
+        if (!pairs.length) throw new Error('no accent buttons found');
+        const lum = (css) => {
+          const [r, g, b] = css.match(/[\d.]+/g).slice(0, 3).map((v) => {
+            const c = Number(v) / 255;
+            return c <= 0.03928 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+          });
+          return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+        };
+        for (const { id, fg, bg } of pairs) {
+          const [a, b] = [lum(fg), lum(bg)].sort((x, y) => y - x);
+          const ratio = (a + 0.05) / (b + 0.05);
+          if (ratio < 4.5) throw new Error(`${colorScheme}: #${id} has ${fg} on ${bg}, contrast ${ratio.toFixed(2)}:1`);
+        }
+      }
+    },
+  },
 ];

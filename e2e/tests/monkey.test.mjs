@@ -13,7 +13,7 @@ function mulberry32(seed) {
 
 const KEYS = [' ', 'ArrowRight', 'ArrowLeft', '+', '-', '?', 'p', 'Escape'];
 const TARGETS = ['button', '#cluster g.node .node-body', '#msg-list button', '#cluster .link .hit', '.event-log .entry',
-  '.marks .mark', 'select', 'input'];
+  '.marks .mark', 'select', 'input:not([type=file])'];
 
 export const tests = [
   {

@@ -254,4 +254,39 @@ export const tests = [
       if (JSON.stringify(await newest()) !== JSON.stringify(again)) throw new Error('the log moved while paused');
     },
   },
+  {
+    name: 'keyboard: the share dialog holds the focus and Escape closes it; a node opens its menu with Enter',
+    async run({ baseUrl, newPage }) {
+      const page = await open(await newPage(), baseUrl);
+      const active = () => page.evaluate(() => {
+        const a = document.activeElement;
+        return { id: a && a.id, inShare: !!(a && a.closest('#share-dialog')), inMenu: !!(a && a.closest('.node-menu')) };
+      });
+      await page.focus('#share-button');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#share-dialog');
+      if ((await active()).id !== 'share-link') throw new Error('the share dialog did not take the focus');
+      for (let k = 0; k < 6; k++) {
+        await page.keyboard.press(k % 2 ? 'Shift+Tab' : 'Tab');
+        await page.keyboard.press('Tab');
+        if (!(await active()).inShare) throw new Error(`Tab left the share dialog (press ${k})`);
+      }
+      await page.keyboard.press('Escape');
+      await page.waitForFunction(() => !document.querySelector('#share-dialog'));
+      if ((await active()).id !== 'share-button') throw new Error('closing the dialog did not give the focus back');
+      // Nodes: reachable by Tab, Enter opens the menu with the focus in it.
+      await page.focus('#cluster g.node[data-node="1"]');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('.node-menu');
+      if (!(await active()).inMenu) throw new Error('Enter on a node did not move the focus into its menu');
+      await page.keyboard.press('Escape');
+      await page.waitForFunction(() => !document.querySelector('.node-menu'));
+      // A click opens the menu without focusing the node, so Space still plays.
+      const idle = await page.getAttribute('#play', 'aria-label');
+      await page.click('#cluster g.node[data-node="2"] .node-body');
+      await page.waitForSelector('.node-menu');
+      await page.keyboard.press(' ');
+      await page.waitForFunction((l) => document.querySelector('#play').getAttribute('aria-label') !== l, idle);
+    },
+  },
 ];

@@ -94,6 +94,50 @@ fn prefers_reduced_motion() -> bool {
         .is_some_and(|m| m.matches())
 }
 
+/// Focuses element `id`.
+fn focus_id(id: &str) {
+    let el = gloo::utils::document().get_element_by_id(id);
+    if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
+    }
+}
+
+/// Gives the focus back to `to` after a dialog closed, if the focus was lost with the dialog (closing by a click
+/// elsewhere leaves it where the click put it). With nothing to give it to, the focus stays on the page itself.
+fn give_focus_back(to: Option<web_sys::HtmlElement>) {
+    let lost = gloo::utils::document().active_element().is_none_or(|a| a.tag_name() == "BODY");
+    if let Some(el) = to.filter(|el| lost && el.tag_name() != "BODY") {
+        let _ = el.focus();
+    }
+}
+
+/// Keeps Tab inside an open modal dialog: from its last control Tab goes to its first, and Shift+Tab the other
+/// way, instead of walking into the page behind it.
+fn trap_focus(e: &KeyboardEvent) {
+    let doc = gloo::utils::document();
+    let Ok(Some(dialog)) = doc.query_selector(".overlay[aria-modal=true]") else { return };
+    let Ok(list) = dialog.query_selector_all("button, input, textarea, select, a[href]") else { return };
+    let controls: Vec<web_sys::HtmlElement> =
+        (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<web_sys::HtmlElement>().ok()).collect();
+    let (Some(first), Some(last)) = (controls.first(), controls.last()) else { return };
+    let active = doc.active_element();
+    let inside = active.as_ref().is_some_and(|a| dialog.contains(Some(a)));
+    let at = |el: &web_sys::HtmlElement| active.as_ref().is_some_and(|a| a == el.unchecked_ref::<web_sys::Element>());
+    let to = if !inside {
+        Some(if e.shift_key() { last } else { first })
+    } else if e.shift_key() && at(first) {
+        Some(last)
+    } else if !e.shift_key() && at(last) {
+        Some(first)
+    } else {
+        None
+    };
+    if let Some(el) = to {
+        e.prevent_default();
+        let _ = el.focus();
+    }
+}
+
 fn set_theme(theme: &str) {
     if let Some(el) = gloo::utils::document().document_element() {
         let _ = el.set_attribute("data-theme", theme);
@@ -221,12 +265,17 @@ pub fn App(props: &AppProps) -> Html {
         let help = help.clone();
         let partition_mode = partition_mode.clone();
         let menu_open = menu_open.clone();
+        let share = share.clone();
         let speed = player.speed;
         use_effect_with(speed, move |&speed| {
             // Not passive: Space must not scroll the page while it plays or pauses.
             let opts = EventListenerOptions::enable_prevent_default();
             let listener = EventListener::new_with_options(&gloo::utils::document(), "keydown", opts, move |e| {
                 let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
+                if e.key() == "Tab" {
+                    trap_focus(e);
+                    return;
+                }
                 let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
                 let typing =
                     target.as_ref().is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
@@ -254,6 +303,7 @@ pub fn App(props: &AppProps) -> Html {
                     "p" | "P" => partition_mode.set(!*partition_mode),
                     "Escape" => {
                         help.set(false);
+                        share.set(None);
                         partition_mode.set(false);
                         menu_open.set(false);
                     }
@@ -261,6 +311,25 @@ pub fn App(props: &AppProps) -> Html {
                 }
             });
             move || drop(listener)
+        });
+    }
+
+    // A dialog takes the focus when it opens and gives it back to what had it (the button that opened it, or
+    // nothing if a shortcut did) when it closes.
+    {
+        let was = use_mut_ref(|| (false, false, None::<web_sys::HtmlElement>));
+        let open = (share.is_some(), *help);
+        use_effect_with(open, move |&(share, help)| {
+            let mut was = was.borrow_mut();
+            let opened = (share && !was.0).then_some("share-link").or((help && !was.1).then_some("help-close"));
+            if let Some(id) = opened {
+                let doc = gloo::utils::document();
+                was.2 = doc.active_element().and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok());
+                focus_id(id);
+            } else if (was.0 && !share) || (was.1 && !help) {
+                give_focus_back(was.2.take());
+            }
+            (was.0, was.1) = (share, help);
         });
     }
 

@@ -201,7 +201,7 @@ fn node_view(
         format!("translate({x} {y}) scale({k:.3}) translate(-{x} -{y})")
     });
     html! {
-        <g class={class} data-node={i.to_string()} data-role={n.proto.role.clone()} role="button"
+        <g class={class} data-node={i.to_string()} data-role={n.proto.role.clone()} role="button" tabindex="0"
            aria-label={format!("{} {}", n.id, role)} transform={shrink}>
             <circle class="node-body" cx={f1(p.x)} cy={f1(p.y)} r={NODE_R.to_string()}/>
             { for ring }
@@ -615,12 +615,27 @@ pub fn Topology(props: &TopologyProps) -> Html {
         .enumerate()
         .map(|(i, nv)| {
             let on_select = props.on_select.clone();
-            let onclick = Callback::from(move |e: MouseEvent| {
-                e.stop_propagation();
-                on_select.emit(Selection::Node(i));
+            let onclick = {
+                let on_select = on_select.clone();
+                Callback::from(move |e: MouseEvent| {
+                    e.stop_propagation();
+                    on_select.emit(Selection::Node(i));
+                })
+            };
+            // Enter or Space on a focused node opens its menu, as a click does, and moves the focus into it: the
+            // menu is elsewhere in the page, so Tab alone would go on to the next node.
+            let onkeydown = Callback::from(move |e: KeyboardEvent| {
+                if matches!(e.key().as_str(), "Enter" | " ") {
+                    e.prevent_default();
+                    on_select.emit(Selection::Node(i));
+                    gloo::timers::callback::Timeout::new(0, focus_menu).forget();
+                }
             });
+            // A click must not focus the node: Space would then open its menu instead of playing, and a second
+            // Space press the menu's first action (crash).
+            let onmousedown = Callback::from(|e: MouseEvent| e.prevent_default());
             html! {
-                <g onclick={onclick}>
+                <g onclick={onclick} onkeydown={onkeydown} onmousedown={onmousedown}>
                     { node_view(i, nv, (pos[i], k), t, props.selected == Selection::Node(i), props.highlight.contains(&i), lang) }
                 </g>
             }
@@ -676,7 +691,7 @@ pub fn Topology(props: &TopologyProps) -> Html {
     });
     let svg = html! {
         <svg id="cluster" ref={svg_ref} viewBox={format!("0 0 {SIZE} {SIZE}")} class={classes!(props.partition_mode.then_some("partition-mode"))}
-             role="img" aria-label="Cluster" onpointerdown={onpointerdown} onpointermove={onpointermove}
+             role="group" aria-label="Cluster" onpointerdown={onpointerdown} onpointermove={onpointermove}
              onpointerup={onpointerup.clone()} onpointerleave={onpointerup}>
             { network }
             <g class="nodes">{ for nodes }</g>
@@ -688,6 +703,14 @@ pub fn Topology(props: &TopologyProps) -> Html {
             { svg }
             <canvas ref={canvas_ref} class="msg-layer" aria-hidden="true"></canvas>
         </>
+    }
+}
+
+/// Focuses the first action of the open node menu.
+fn focus_menu() {
+    let first = gloo::utils::document().query_selector(".node-menu .menu-act").ok().flatten();
+    if let Some(el) = first.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+        let _ = el.focus();
     }
 }
 

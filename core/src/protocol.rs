@@ -34,7 +34,7 @@ pub trait Message: Clone + Debug + Hash + Send + Sync {
         self.kind().to_string()
     }
     /// Every field, for the inspector.
-    fn fields(&self) -> Value;
+    fn fields(&self, _ids: &[String]) -> Value;
 }
 
 /// A record written to stable storage.
@@ -46,7 +46,7 @@ pub trait Record: Clone + Debug + Hash + Send + Sync {
         false
     }
     /// One-line description for traces.
-    fn describe(&self) -> String {
+    fn describe(&self, _ids: &[String]) -> String {
         self.name().to_string()
     }
 }

@@ -161,6 +161,21 @@ pub struct NetworkView {
     pub duplicate: f64,
 }
 
+/// A node for the inspector: its name (`ids[n]`), or its index if the list has no such entry.
+pub fn node_json(ids: &[String], n: usize) -> Value {
+    ids.get(n).map_or_else(|| Value::from(n), |s| Value::from(s.as_str()))
+}
+
+/// Nodes for the inspector, by name (see [`node_json`]).
+pub fn nodes_json(ids: &[String], ns: &[usize]) -> Value {
+    Value::Array(ns.iter().map(|&n| node_json(ids, n)).collect())
+}
+
+/// A node's name for a description (`#n` if the list has no such entry).
+pub fn node_name(ids: &[String], n: usize) -> String {
+    ids.get(n).cloned().unwrap_or_else(|| format!("#{n}"))
+}
+
 /// Message fields as JSON for the inspector (helper for protocols).
 pub fn fields<I: IntoIterator<Item = (&'static str, Value)>>(it: I) -> Value {
     Value::Object(crate::collect::object(it))

@@ -174,8 +174,8 @@ macro_rules! erase {
             fn label(&self) -> String {
                 match self { $(Self::$v(m) => m.label()),* }
             }
-            fn fields(&self) -> Value {
-                match self { $(Self::$v(m) => m.fields()),* }
+            fn fields(&self, ids: &[String]) -> Value {
+                match self { $(Self::$v(m) => m.fields(ids)),* }
             }
         }
 
@@ -186,8 +186,8 @@ macro_rules! erase {
             fn has_cmd(&self, cmd: &str) -> bool {
                 match self { $(Self::$v(r) => r.has_cmd(cmd)),* }
             }
-            fn describe(&self) -> String {
-                match self { $(Self::$v(r) => r.describe()),* }
+            fn describe(&self, ids: &[String]) -> String {
+                match self { $(Self::$v(r) => r.describe(ids)),* }
             }
         }
 

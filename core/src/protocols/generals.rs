@@ -65,7 +65,7 @@ impl Message for Messenger {
             format!("M{} ack", self.0)
         }
     }
-    fn fields(&self) -> Value {
+    fn fields(&self, _ids: &[String]) -> Value {
         fields([("i", json!(self.0)), ("text", json!(if self.0 == 1 { "attack at dawn" } else { "ack" }))])
     }
 }

@@ -81,7 +81,7 @@ impl Message for LinkMsg {
             LinkMsg::Ack { seq } => format!("ACK {seq}"),
         }
     }
-    fn fields(&self) -> Value {
+    fn fields(&self, _ids: &[String]) -> Value {
         match self {
             LinkMsg::Data { seq, payload } => fields([("seq", json!(seq)), ("payload", json!(&**payload))]),
             LinkMsg::Ack { seq } => fields([("seq", json!(seq))]),
@@ -156,7 +156,7 @@ impl Record for LinkRecord {
             LinkRecord::Applied { .. } => "APPLIED",
         }
     }
-    fn describe(&self) -> String {
+    fn describe(&self, _ids: &[String]) -> String {
         match self {
             LinkRecord::Sent { seq, payload, .. } => format!("SENT {seq} {payload:?}"),
             LinkRecord::Acked { seq, .. } => format!("ACKED {seq}"),

@@ -1045,7 +1045,7 @@ impl<P: Protocol> Simulation<P> {
             match e {
                 Effect::Persist(r) => {
                     P::apply(&mut self.nodes[node].durable, &r);
-                    let record = if self.rec.recording { r.describe() } else { String::new() };
+                    let record = if self.rec.recording { r.describe(&self.shared.cluster.ids) } else { String::new() };
                     self.emit(Some(node), TraceKind::Persist { record }, digest(&r));
                 }
                 Effect::Send { to, msg } => self.send(node, to, msg),
@@ -1272,7 +1272,7 @@ impl<P: Protocol> Simulation<P> {
     /// The fields of the in-flight message with this id (for the inspector).
     pub fn message_fields(&self, id: u64) -> Option<Value> {
         self.queue.iter().chain(self.nodes.iter().flat_map(|s| s.deferred.iter())).find_map(|e| match e {
-            EvKind::Deliver(env) if env.id == id => Some(env.msg.fields()),
+            EvKind::Deliver(env) if env.id == id => Some(env.msg.fields(&self.shared.cluster.ids)),
             _ => None,
         })
     }

@@ -15,7 +15,7 @@ impl Message for Ping {
     fn kind(&self) -> &'static str {
         "PING"
     }
-    fn fields(&self) -> Value {
+    fn fields(&self, _ids: &[String]) -> Value {
         fields([("n", json!(self.0))])
     }
 }

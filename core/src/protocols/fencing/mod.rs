@@ -68,7 +68,7 @@ use crate::scenario::{read::err, Action, ParamReader, Scenario, ScenarioError};
 use crate::sim::World;
 use crate::time::Time;
 use crate::vecmap::VecMap;
-use crate::view::{fields, Field, LogLine, ProtoView};
+use crate::view::{fields, node_json, Field, LogLine, ProtoView};
 use serde_json::{json, Map, Value};
 use std::collections::VecDeque;
 
@@ -169,13 +169,13 @@ impl Message for FencingMsg {
             FencingMsg::Reject { token, .. } => format!("REJECT #{token}"),
         }
     }
-    fn fields(&self) -> Value {
+    fn fields(&self, ids: &[String]) -> Value {
         match self {
             FencingMsg::Acquire { req } => fields([("req", json!(req))]),
             FencingMsg::Grant { req, token, ttl } => {
                 fields([("req", json!(req)), ("token", json!(token)), ("ttl", json!(ttl))])
             }
-            FencingMsg::Busy { req, holder } => fields([("req", json!(req)), ("holder", json!(holder))]),
+            FencingMsg::Busy { req, holder } => fields([("req", json!(req)), ("holder", node_json(ids, *holder))]),
             FencingMsg::Write { data, token } => fields([("data", json!(data)), ("token", json!(token))]),
             FencingMsg::Ack { token } => fields([("token", json!(token))]),
             FencingMsg::Reject { token, max_token } => {
@@ -233,7 +233,7 @@ impl Record for FencingRecord {
             FencingRecord::Accepted { .. } => "ACCEPTED",
         }
     }
-    fn describe(&self) -> String {
+    fn describe(&self, _ids: &[String]) -> String {
         match self {
             FencingRecord::Granted { token, holder, expiry } => match expiry {
                 Some(e) => format!("GRANTED #{token} to node {holder} until {e}"),

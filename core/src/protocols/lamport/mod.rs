@@ -88,7 +88,7 @@ impl Message for LamportMsg {
     fn label(&self) -> String {
         format!("{} ts={}", self.name, self.ts)
     }
-    fn fields(&self) -> Value {
+    fn fields(&self, _ids: &[String]) -> Value {
         fields([
             ("msg", json!(self.name)),
             ("ts", json!(self.ts)),
@@ -123,7 +123,7 @@ impl Record for ClockRecord {
     fn name(&self) -> &'static str {
         "clock"
     }
-    fn describe(&self) -> String {
+    fn describe(&self, _ids: &[String]) -> String {
         format!("clock C={} ({})", self.c, self.event)
     }
 }

@@ -121,7 +121,7 @@ impl Message for MutexMsg {
     fn label(&self) -> String {
         format!("{} ts={}", self.kind(), self.ts())
     }
-    fn fields(&self) -> Value {
+    fn fields(&self, _ids: &[String]) -> Value {
         fields([("ts", json!(self.ts()))])
     }
 }
@@ -134,7 +134,7 @@ impl Record for ClockRec {
     fn name(&self) -> &'static str {
         "clock"
     }
-    fn describe(&self) -> String {
+    fn describe(&self, _ids: &[String]) -> String {
         format!("clock L={}", self.0)
     }
 }

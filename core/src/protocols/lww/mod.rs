@@ -157,7 +157,7 @@ impl Message for Repl {
     fn label(&self) -> String {
         format!("REPL {}={} ts {}", self.key, self.cell.value, self.cell.ts.time)
     }
-    fn fields(&self) -> Value {
+    fn fields(&self, _ids: &[String]) -> Value {
         fields([
             ("key", json!(self.key)),
             ("value", self.cell.json_value()),
@@ -196,7 +196,7 @@ impl Record for LwwRecord {
             LwwRecord::Store { .. } => "store",
         }
     }
-    fn describe(&self) -> String {
+    fn describe(&self, _ids: &[String]) -> String {
         match self {
             LwwRecord::Write { seq, l } => format!("write #{seq} (L={l})"),
             LwwRecord::Clock(l) => format!("clock L={l}"),

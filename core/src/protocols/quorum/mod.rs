@@ -157,7 +157,7 @@ impl Message for QuorumMsg {
             QuorumMsg::Reply { key, value, version, .. } => format!("{key}={value} v{version}"),
         }
     }
-    fn fields(&self) -> Value {
+    fn fields(&self, _ids: &[String]) -> Value {
         match self {
             QuorumMsg::Write { key, value, version, op, repair } => fields([
                 ("key", json!(key)),
@@ -231,7 +231,7 @@ impl Record for QuorumRecord {
             QuorumRecord::Stored { .. } => "STORED",
         }
     }
-    fn describe(&self) -> String {
+    fn describe(&self, _ids: &[String]) -> String {
         match self {
             QuorumRecord::Issued { key, version } => format!("ISSUED {key} v{version}"),
             QuorumRecord::Boot => "BOOT".into(),

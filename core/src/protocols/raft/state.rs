@@ -2,7 +2,7 @@
 
 use crate::protocol::{Message, NodeId, Observation, Record, TimerName};
 use crate::sim::ChunkedVec;
-use crate::view::fields;
+use crate::view::{fields, node_json, node_name};
 use serde_json::{json, Map, Value};
 use std::fmt;
 use std::sync::Arc;
@@ -282,12 +282,12 @@ impl Message for RaftMsg {
         }
     }
 
-    fn fields(&self) -> Value {
+    fn fields(&self, ids: &[String]) -> Value {
         match self {
             RaftMsg::RequestVote { term, candidate, last_log_index, last_log_term }
             | RaftMsg::PreVote { term, candidate, last_log_index, last_log_term } => fields([
                 ("term", json!(term)),
-                ("candidateId", json!(candidate)),
+                ("candidateId", node_json(ids, *candidate)),
                 ("lastLogIndex", json!(last_log_index)),
                 ("lastLogTerm", json!(last_log_term)),
             ]),
@@ -297,7 +297,7 @@ impl Message for RaftMsg {
             RaftMsg::PreVoteResponse { term, granted } => fields([("term", json!(term)), ("granted", json!(granted))]),
             RaftMsg::AppendEntries { term, leader, prev_log_index, prev_log_term, entries, leader_commit } => fields([
                 ("term", json!(term)),
-                ("leaderId", json!(leader)),
+                ("leaderId", node_json(ids, *leader)),
                 ("prevLogIndex", json!(prev_log_index)),
                 ("prevLogTerm", json!(prev_log_term)),
                 ("entries", json!(entries.iter().map(|e| e.to_string()).collect::<Vec<_>>())),
@@ -396,11 +396,13 @@ impl Record for RaftRecord {
         matches!(self, RaftRecord::Log { entries, .. } if entries.iter().any(|e| &*e.cmd == cmd))
     }
 
-    fn describe(&self) -> String {
+    fn describe(&self, ids: &[String]) -> String {
         match self {
-            RaftRecord::Term { term, voted_for: Some(v) } => format!("term {term}, votedFor #{v}"),
+            RaftRecord::Term { term, voted_for: Some(v) } => format!("term {term}, votedFor {}", node_name(ids, *v)),
             RaftRecord::Term { term, voted_for: None } => format!("term {term}, votedFor null"),
-            RaftRecord::Vote { term, voted_for } => format!("vote for #{voted_for} in term {term}"),
+            RaftRecord::Vote { term, voted_for } => {
+                format!("vote for {} in term {term}", node_name(ids, *voted_for))
+            }
             RaftRecord::Log { from, entries } => {
                 let es: Vec<String> = entries.iter().map(|e| e.to_string()).collect();
                 format!("log from {from}: [{}]", es.join(", "))

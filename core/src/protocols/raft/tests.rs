@@ -557,3 +557,34 @@ fn sixteen_servers_elect_and_replicate() {
         assert_eq!(n["applied"], serde_json::json!(["x=1"]), "{id}");
     }
 }
+
+#[test]
+fn votes_and_message_fields_name_servers_by_their_ids_not_their_indexes() {
+    // Servers whose ids are not "n" + index + 1: an index shown anywhere would not read as any of them.
+    let mut sim = sim(&doc(&["alpha", "beta", "gamma"], "", "", "", 400));
+    sim.set_recording(true);
+    // Every RequestVote and AppendEntries in flight, millisecond by millisecond, names its sender.
+    let mut named = Vec::new();
+    for t in 0..400 {
+        upto(&mut sim, t);
+        let snap = sim.snapshot();
+        for f in snap.messages.iter().filter_map(|m| sim.message_fields(m.id)) {
+            named.extend(f.get("candidateId").or_else(|| f.get("leaderId")).cloned());
+        }
+    }
+    assert!(!named.is_empty(), "no RequestVote or AppendEntries was ever in flight");
+    assert!(named.iter().all(|v| ["alpha", "beta", "gamma"].contains(&v.as_str().unwrap_or(""))), "{named:?}");
+    sim.run_to_end();
+    let votes: Vec<String> = sim
+        .take_trace()
+        .into_iter()
+        .filter_map(|e| match e.kind {
+            TraceKind::Persist { record } if record.contains("vote") && !record.ends_with("null") => Some(record),
+            _ => None,
+        })
+        .collect();
+    assert!(!votes.is_empty());
+    for v in &votes {
+        assert!(!v.contains('#') && ["alpha", "beta", "gamma"].iter().any(|id| v.contains(id)), "{v}");
+    }
+}

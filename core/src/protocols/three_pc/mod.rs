@@ -37,7 +37,7 @@ use crate::scenario::{read::err, Action, ParamReader, Scenario, ScenarioError};
 use crate::sim::World;
 use crate::time::Time;
 use crate::vecmap::{VecMap, VecSet};
-use crate::view::{fields, Field, ProtoView};
+use crate::view::{fields, nodes_json, Field, ProtoView};
 use serde_json::{json, Map, Value};
 
 /// The coordinator's node index (the first node of the scenario).
@@ -184,10 +184,10 @@ impl Message for ThreePcMsg {
             m => m.kind().to_string(),
         }
     }
-    fn fields(&self) -> Value {
+    fn fields(&self, ids: &[String]) -> Value {
         match self {
             ThreePcMsg::VoteReq { txid, participants, op } => {
-                fields([("txid", json!(txid)), ("participants", json!(participants)), ("op", json!(op))])
+                fields([("txid", json!(txid)), ("participants", nodes_json(ids, participants)), ("op", json!(op))])
             }
             ThreePcMsg::Vote { txid, yes } => {
                 fields([("txid", json!(txid)), ("vote", json!(if *yes { "YES" } else { "NO" }))])
@@ -278,7 +278,7 @@ impl Record for ThreePcRecord {
             ThreePcRecord::Abort { .. } => "ABORT",
         }
     }
-    fn describe(&self) -> String {
+    fn describe(&self, _ids: &[String]) -> String {
         match self {
             ThreePcRecord::Begin { txid, ops } => format!("BEGIN {txid} ({} participants)", ops.len()),
             ThreePcRecord::Yes { txid, op, .. } => format!("YES {txid} \"{op}\""),

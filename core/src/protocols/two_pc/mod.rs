@@ -35,7 +35,7 @@ use crate::scenario::{read::err, Action, ParamReader, Scenario, ScenarioError};
 use crate::sim::World;
 use crate::time::Time;
 use crate::vecmap::{VecMap, VecSet};
-use crate::view::{fields, Field, ProtoView};
+use crate::view::{fields, nodes_json, Field, ProtoView};
 use common::{AppParams, Decision, Ledger, Posting};
 use serde_json::{json, Map, Value};
 
@@ -146,10 +146,10 @@ impl Message for TwoPcMsg {
             m => m.kind().to_string(),
         }
     }
-    fn fields(&self) -> Value {
+    fn fields(&self, ids: &[String]) -> Value {
         match self {
             TwoPcMsg::Prepare { txid, participants, op } => {
-                fields([("txid", json!(txid)), ("participants", json!(participants)), ("op", json!(op))])
+                fields([("txid", json!(txid)), ("participants", nodes_json(ids, participants)), ("op", json!(op))])
             }
             TwoPcMsg::Vote { txid, yes } => {
                 fields([("txid", json!(txid)), ("vote", json!(if *yes { "YES" } else { "NO" }))])
@@ -247,7 +247,7 @@ impl Record for TwoPcRecord {
             TwoPcRecord::End { .. } => "END",
         }
     }
-    fn describe(&self) -> String {
+    fn describe(&self, _ids: &[String]) -> String {
         match self {
             TwoPcRecord::Begin { txid, ops } => format!("BEGIN {txid} ({} participants)", ops.len()),
             TwoPcRecord::Prepared { txid, op, .. } => format!("PREPARED {txid} \"{op}\""),

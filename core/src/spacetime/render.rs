@@ -147,12 +147,38 @@ struct LabelSpace {
 impl LabelSpace {
     /// Height of a label (9 px text) with a pixel between two.
     const HEIGHT: f64 = 10.0;
-    /// Average advance of a character of 9 px sans-serif text, rounded up: a label is measured without a canvas.
-    const CHAR: f64 = 5.4;
-
-    /// The estimated width of a 9 px label.
+    /// The estimated width of a 9 px label: labels are measured without a canvas. One average advance for every
+    /// character read capitals as lower case and let "PRE_COMMIT" (59 px) run into the next copy of itself; the
+    /// advances here are DejaVu Sans's (the widest common default) per kind of character, rounded up.
     fn width(text: &str) -> f64 {
-        text.chars().count() as f64 * Self::CHAR
+        text.chars().map(Self::advance).sum()
+    }
+
+    /// The advance of one character of 9 px text.
+    fn advance(c: char) -> f64 {
+        match c {
+            'A'..='Z' => 6.3,
+            'a'..='z' => 5.2,
+            '0'..='9' => 5.8,
+            ' ' => 2.9,
+            // Hangul, CJK and other wide scripts.
+            c if c as u32 >= 0x1100 && c != '→' && c != '…' && c != '·' && c != '✕' => 9.0,
+            _ => 4.8,
+        }
+    }
+
+    /// The longest start of `text` that, with an ellipsis, is at most `room` pixels wide.
+    fn cut(text: &str, room: f64) -> String {
+        let mut used = Self::advance('…');
+        let mut cut: String = text
+            .chars()
+            .take_while(|&c| {
+                used += Self::advance(c);
+                used <= room
+            })
+            .collect();
+        cut.push('…');
+        cut
     }
 
     /// Places a label `w` pixels wide starting at `x` on baseline `y` if it touches no placed one (or anyway, if
@@ -228,14 +254,7 @@ fn note_at(g: &Geometry, x: f64, text: &str) -> (f64, String, bool) {
     let w = LabelSpace::width(text);
     let after = w > room_left && room_right > room_left;
     let room = if after { room_right } else { room_left };
-    let text = if w <= room {
-        text.to_string()
-    } else {
-        let keep = ((room / LabelSpace::CHAR).floor() as usize).saturating_sub(1);
-        let mut cut: String = text.chars().take(keep).collect();
-        cut.push('…');
-        cut
-    };
+    let text = if w <= room { text.to_string() } else { LabelSpace::cut(text, room) };
     (if after { x + 7.0 } else { x - 7.0 }, text, after)
 }
 
@@ -338,7 +357,7 @@ pub fn shapes(
     // The events' own labels (what a node reported, its clocks) were asked for by the viewer: they take their
     // places first and are always shown; notes and arrow labels make way for them.
     // The events in the window, with their coordinates and labels.
-    let shown: Vec<(usize, f64, Option<String>)> = visible
+    let mut shown: Vec<(usize, f64, Option<String>)> = visible
         .filter_map(|j| {
             let p = &d.points[j];
             let c = coord_of(d, p, order);
@@ -358,14 +377,27 @@ pub fn shapes(
             if labels.wall {
                 label.push(format!("PC {}", p.wall));
             }
-            let text = (!label.is_empty()).then(|| label.join(" "));
-            if let Some(text) = &text {
-                // 10 px type.
-                space.place(g.x(p.node) + 7.0, g.y(c) + 4.0, LabelSpace::width(text) * 10.0 / 9.0, true);
-            }
-            Some((j, c, text))
+            Some((j, c, (!label.is_empty()).then(|| label.join(" "))))
         })
         .collect();
+    // A label runs right until the first line to its right that has an event within a label's height of it (or
+    // the drawing's edge), and is cut with an ellipsis there: a broadcast's receipts, at one instant on
+    // neighbouring lines, otherwise print their labels over each other. The event's tooltip has the whole text.
+    let mut rows: Vec<(f64, NodeId)> = shown.iter().map(|&(j, c, _)| (g.y(c), d.points[j].node)).collect();
+    rows.sort_by(|a, b| a.0.total_cmp(&b.0));
+    for (j, c, text) in &mut shown {
+        let Some(full) = text.take() else { continue };
+        let (node, y) = (d.points[*j].node, g.y(*c));
+        let near = rows.partition_point(|r| r.0 <= y - LabelSpace::HEIGHT)
+            ..rows.partition_point(|r| r.0 < y + LabelSpace::HEIGHT);
+        let next = rows[near].iter().map(|r| r.1).filter(|&k| k > node).min();
+        let room = next.map_or(g.width - g.x(node) - 9.0, |k| g.x(k) - g.x(node) - 12.0);
+        // 10 px type: 10/9 of the 9 px estimate.
+        let fitted =
+            if LabelSpace::width(&full) * 10.0 / 9.0 <= room { full } else { LabelSpace::cut(&full, room * 0.9) };
+        space.place(g.x(node) + 7.0, y + 4.0, LabelSpace::width(&fitted) * 10.0 / 9.0, true);
+        *text = Some(fitted);
+    }
     // Marks (annotations), in true-time order only: they have no Lamport timestamp of their own. Their notes go
     // first, so that the arrows' labels make way for them.
     if order == Order::TrueTime {
@@ -749,6 +781,37 @@ mod tests {
             // Placed after the outermost cross of its broadcast, so that it covers none of them.
             let row = crosses.iter().filter(|c| c.1 == *y);
             assert!(row.clone().count() >= 4 && row.clone().all(|c| c.0 < *x), "{text} at {x}, {y}");
+        }
+    }
+
+    #[test]
+    fn a_broadcasts_receipts_label_their_events_without_running_into_the_next_line() {
+        // 3PC-4: the participants become COMMITTABLE at one instant, and decide at another; C's broadcasts are
+        // labelled PRE_COMMIT three times, capitals that an average advance underestimated.
+        let (d, ids) = run(include_str!("../../scenarios/3PC-4.json"));
+        let g = Geometry { width: 520.0, top: 36.0, c0: 0.0, scale: 2.0, n: ids.len() };
+        let labels = Labels { types: true, notes: true, ..Default::default() };
+        let sh = shapes(&d, &ids, Order::TrueTime, &g, (0.0, 400.0), (0, 400), labels, &Focus::default(), u64::MAX);
+        let boxes: Vec<(f64, f64, f64, &str)> = sh
+            .iter()
+            .filter_map(|s| match s {
+                Shape::Text { x, y, text, class } if class == "st-type" => {
+                    Some((*x, *x + LabelSpace::width(text), *y, text.as_str()))
+                }
+                Shape::Text { x, y, text, class } if class == "st-label" => {
+                    Some((*x, *x + LabelSpace::width(text) * 10.0 / 9.0, *y, text.as_str()))
+                }
+                _ => None,
+            })
+            .collect();
+        assert!(boxes.iter().filter(|b| b.3.starts_with("COMMITTABLE")).count() == 3, "{boxes:?}");
+        assert!(boxes.iter().any(|b| b.3.ends_with('…')), "long notes are cut: {boxes:?}");
+        for (i, a) in boxes.iter().enumerate() {
+            assert!(a.1 <= g.width, "{a:?} runs off the drawing");
+            for b in &boxes[..i] {
+                let apart = (a.2 - b.2).abs() >= LabelSpace::HEIGHT || a.1 <= b.0 || b.1 <= a.0;
+                assert!(apart, "{a:?} prints over {b:?}");
+            }
         }
     }
 

@@ -1,3 +1,4 @@
+import { open, preset, scrubTo } from '../lib.mjs';
 // The app loads, shows every protocol in the picker, and redraws the cluster when the node count changes.
 export const tests = [
   {
@@ -141,6 +142,42 @@ export const tests = [
           if (ratio < 4.5) throw new Error(`${colorScheme}: #${id} has ${fg} on ${bg}, contrast ${ratio.toFixed(2)}:1`);
         }
       }
+    },
+  },
+  {
+    name: 'node roles fit their circles, or go under them; every label stays in the drawing',
+    async run({ baseUrl, newPage, screenshot }) {
+      const page = await open(await newPage({ locale: 'ko-KR' }), baseUrl);
+      for (const [protocol, id] of [['fencing', 'FEN-drift-unfenced'], ['lamport-mutex', 'MUTEX-1'], ['3pc', '3PC-1'],
+        ['generals', undefined], ['raft', 'RAFT-1-prevote']]) {
+        await preset(page, protocol, id);
+        for (const t of [120, 260, 1e9]) {
+          await scrubTo(page, t);
+          const bad = await page.evaluate(() => {
+            const area = document.querySelector('#cluster').getBoundingClientRect();
+            const out = [];
+            for (const g of document.querySelectorAll('#cluster g.node')) {
+              const body = g.querySelector('.node-body').getBoundingClientRect();
+              const role = g.querySelector('.node-role');
+              const r = role.getBoundingClientRect();
+              if (!role.classList.contains('under') && (r.left < body.left || r.right > body.right)) {
+                out.push(`"${role.textContent}" (${Math.round(r.width)} px) overflows its ${Math.round(body.width)} px circle`);
+              }
+              for (const t of g.querySelectorAll('text')) {
+                const b = t.getBoundingClientRect();
+                if (b.left < area.left - 1 || b.right > area.right + 1 || b.bottom > area.bottom + 1) {
+                  out.push(`"${t.textContent}" leaves the drawing`);
+                }
+              }
+            }
+            return out;
+          });
+          if (bad.length) throw new Error(`${id || protocol} at ${t}: ${bad.join('; ')}`);
+        }
+      }
+      await preset(page, 'fencing', 'FEN-drift-unfenced');
+      await scrubTo(page, 260);
+      await screenshot(page, 'roles.png');
     },
   },
 ];

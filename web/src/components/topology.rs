@@ -178,7 +178,11 @@ fn node_view(
     } else {
         n.proto.blocked_since.map(|b| format!("{} {b}", tr(lang, "node.blocked")))
     };
-    let below = p.y + NODE_R + 16.0;
+    // A role too wide for the circle ("lock service: #2 granted to c2", Korean roles) is the first line under
+    // it instead: the circle keeps the name alone, and the lines below move down one.
+    let role_inside = text_width(&role, 11.0) <= 2.0 * NODE_R - 8.0;
+    let first = p.y + NODE_R + 16.0;
+    let below = if role_inside { first } else { first + 13.0 };
     let clock = format!("PC {} · L {}", n.wall, n.lamport);
     // The clocks go right of the node, unless they would run past the drawing's edge (the rightmost nodes of the
     // ring, at 10 px type about 6 px a character): then they end left of it. On a crowded ring (`k` < 1 shrinks
@@ -205,8 +209,12 @@ fn node_view(
            aria-label={format!("{} {}", n.id, role)} transform={shrink}>
             <circle class="node-body" cx={f1(p.x)} cy={f1(p.y)} r={NODE_R.to_string()}/>
             { for ring }
-            <text class="node-id" x={f1(p.x)} y={f1(p.y - 4.0)}>{&n.id}</text>
-            <text class="node-role" x={f1(p.x)} y={f1(p.y + 13.0)}>{role}</text>
+            <text class="node-id" x={f1(p.x)} y={f1(if role_inside { p.y - 4.0 } else { p.y + 5.0 })}>{&n.id}</text>
+            if role_inside {
+                <text class="node-role" x={f1(p.x)} y={f1(p.y + 13.0)}>{role}</text>
+            } else {
+                <text class="node-role under" x={f1(p.x)} y={f1(first)}>{role}</text>
+            }
             { for facts.iter().enumerate().map(|(k, f)| html!{
                 <text class="node-fact" x={f1(p.x)} y={f1(below + k as f64 * 13.0)}>{f}</text>
             }) }
@@ -215,6 +223,23 @@ fn node_view(
             <text class={classes!("node-clock", clock_class)} x={f1(clock_x)} y={f1(clock_y)}>{clock}</text>
         </g>
     }
+}
+
+/// The estimated width of `text` in `size` px sans-serif type (DejaVu Sans's advances by kind of character,
+/// rounded up): labels are placed without measuring them in the page.
+fn text_width(text: &str, size: f64) -> f64 {
+    let em: f64 = text
+        .chars()
+        .map(|c| match c {
+            'A'..='Z' => 0.70,
+            'a'..='z' => 0.58,
+            '0'..='9' => 0.64,
+            ' ' => 0.32,
+            c if c as u32 >= 0x1100 && !matches!(c, '→' | '…' | '·') => 1.0,
+            _ => 0.5,
+        })
+        .sum();
+    em * size
 }
 
 /// Properties of a node's log cells.

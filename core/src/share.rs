@@ -79,7 +79,19 @@ pub fn decode(payload: &str) -> Result<Shared, LinkError> {
     if version == 0 {
         return Err(LinkError::Malformed("version 0".into()));
     }
-    let packed = URL_SAFE_NO_PAD.decode(data).map_err(|e| LinkError::Malformed(format!("base64: {e}")))?;
+    let packed = URL_SAFE_NO_PAD.decode(data).map_err(|e| {
+        // Positions count from the start of the fragment (after `#`), as the viewer sees the link.
+        let at = |offset: usize| payload.len() - data.len() + offset + 1;
+        LinkError::Malformed(match e {
+            base64::DecodeError::InvalidByte(o, b) => {
+                format!("character {} ({:?}) cannot appear in a netsplit link", at(o), char::from(b))
+            }
+            base64::DecodeError::InvalidLength(_) | base64::DecodeError::InvalidLastSymbol(..) => {
+                "it was cut short or changed at its end".into()
+            }
+            base64::DecodeError::InvalidPadding => "it ends with padding a netsplit link never has".into(),
+        })
+    })?;
     let bytes = miniz_oxide::inflate::decompress_to_vec_with_limit(&packed, MAX_INFLATED)
         .map_err(|e| LinkError::Malformed(format!("compressed data: {:?}", e.status)))?;
     let v: Value = serde_json::from_slice(&bytes).map_err(|e| LinkError::Malformed(format!("JSON: {e}")))?;
@@ -115,6 +127,15 @@ mod tests {
         assert!(link.chars().all(|c| c.is_ascii_alphanumeric() || "-_.".contains(c)), "URL-safe: {link}");
         assert!(link.len() < 1200, "{} chars", link.len());
         assert_eq!(decode(&link).unwrap(), s);
+    }
+
+    #[test]
+    fn a_damaged_link_says_where_it_is_damaged() {
+        let e = decode("1.abc!def").unwrap_err().to_string();
+        assert!(e.contains("character 6 ('!')"), "{e}");
+        let link = encode(&Shared { scenario: presets::parsed()[0].clone(), t: 0.0, settings: Map::new() });
+        let e = decode(&link[..link.len() - 3]).unwrap_err().to_string();
+        assert!(e.contains("damaged or incomplete"), "{e}");
     }
 
     #[test]

@@ -180,4 +180,21 @@ export const tests = [
       await screenshot(page, 'roles.png');
     },
   },
+  {
+    name: 'the node-count field always shows the count drawn',
+    async run({ baseUrl, newPage }) {
+      const page = await open(await newPage(), baseUrl);
+      const min = Number(await page.getAttribute('#node-count', 'min'));
+      const drawn = () => page.$$eval('#cluster g.node', (gs) => gs.length);
+      for (const [typed, want] of [['-3', min], ['4', 4], ['', 4], ['99', Number(await page.getAttribute('#node-count', 'max'))]]) {
+        await page.fill('#node-count', typed);
+        await page.dispatchEvent('#node-count', 'change');
+        await page.waitForFunction((w) => document.querySelectorAll('#cluster g.node').length === w, want);
+        const shown = await page.inputValue('#node-count');
+        if (shown !== String(want) || (await drawn()) !== want) {
+          throw new Error(`typed ${JSON.stringify(typed)}: the field shows ${shown}, ${await drawn()} nodes drawn, want ${want}`);
+        }
+      }
+    },
+  },
 ];

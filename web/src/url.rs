@@ -155,6 +155,16 @@ pub fn parse(search: &str, hash: &str, remembered: Option<Lang>, browser: Lang) 
             }
         }
     }
+    // Values the address gives that cannot be used are named in the notice (the rest of the address still
+    // applies): a link a blogger mistyped should say what is wrong, not quietly show something else.
+    let problems = bad_params(&q);
+    if !problems.is_empty() {
+        let text = format!("this address has settings that were ignored: {}", problems.join("; "));
+        notice = Some(match notice {
+            Some(n) => format!("{n}. Also, {text}"),
+            None => text,
+        });
+    }
     let setting = |k: &str| settings.get(k).and_then(|v| v.as_str()).map(str::to_string);
     let lang = get("lang")
         .map(Lang::from_tag)
@@ -186,6 +196,42 @@ pub fn parse(search: &str, hash: &str, remembered: Option<Lang>, browser: Lang) 
     let selection = setting("sel");
     let autoplay = get("autoplay").is_some_and(|v| v != "0" && v != "false");
     Launch { scenario, t, lang, views, speed, theme, embed, autoplay, selection, notice }
+}
+
+/// What is wrong with the values of the address's known parameters (unknown parameters are left alone: pages
+/// add their own, such as tracking tags).
+fn bad_params(q: &[(String, String)]) -> Vec<String> {
+    let mut out = Vec::new();
+    for (k, v) in q {
+        let number = crate::number(v);
+        match k.as_str() {
+            "views" => {
+                let unknown: Vec<&str> = v
+                    .split(',')
+                    .map(str::trim)
+                    .filter(|x| !x.is_empty() && !["cluster", "diagram"].contains(x))
+                    .collect();
+                if !unknown.is_empty() {
+                    out.push(format!(
+                        "views={v:?} names no view {:?} (use cluster, diagram or both)",
+                        unknown.join(",")
+                    ));
+                }
+            }
+            "speed" if !number.is_some_and(|x| x > 0.0) => out.push(format!("speed={v:?} is not a positive number")),
+            "start" | "end" if !number.is_some_and(|x| x >= 0.0) => {
+                out.push(format!("{k}={v:?} is not a time in ms (0 or more)"))
+            }
+            "theme" if !["auto", "light", "dark"].contains(&v.as_str()) => {
+                out.push(format!("theme={v:?} is not auto, light or dark"))
+            }
+            "lang" if !["en", "ko"].iter().any(|l| v.to_ascii_lowercase().starts_with(l)) => {
+                out.push(format!("lang={v:?} is not a language netsplit speaks (en, ko)"))
+            }
+            _ => {}
+        }
+    }
+    out
 }
 
 /// The share payload for the current screen.

@@ -30,4 +30,22 @@ fn the_link_sets_speed_and_the_embedded_window() {
     assert_eq!(l.speed, None);
     let e = l.embed.expect("embed mode");
     assert_eq!((e.start, e.end), (0.0, None));
+    // ... and each is named in the notice, so that whoever wrote the link can fix it.
+    let notice = l.notice.expect("a notice");
+    for part in ["speed=\"fast\"", "start=\"-5\"", "end=\"\""] {
+        assert!(notice.contains(part), "{part} in {notice}");
+    }
+}
+
+#[wasm_bindgen_test]
+fn unusable_views_themes_and_languages_are_named_and_the_rest_applies() {
+    let l = url::parse("?views=diagram,foo&theme=neon&lang=fr&utm_source=blog", "", None, Lang::Ko);
+    let notice = l.notice.expect("a notice");
+    for part in ["\"foo\"", "theme=\"neon\"", "lang=\"fr\""] {
+        assert!(notice.contains(part), "{part} in {notice}");
+    }
+    assert!(!notice.contains("utm_source"), "parameters of other pages are left alone: {notice}");
+    assert!(l.views.diagram && !l.views.cluster, "the usable view still applies");
+    let good = url::parse("?views=cluster&theme=dark&lang=ko&speed=2&embed&start=0&end=500", "", None, Lang::En);
+    assert_eq!(good.notice, None);
 }

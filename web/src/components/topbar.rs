@@ -84,12 +84,19 @@ pub fn TopBar(p: &TopBarProps) -> Html {
         let send = p.send.clone();
         let protocol = protocol.clone();
         let seed = p.base.seed;
+        let now = n;
         Callback::from(move |e: Event| {
             let i: HtmlInputElement = e.target_unchecked_into();
-            if let (Ok(k), Some(info)) = (i.value().parse::<usize>(), catalog::info(&protocol)) {
-                let k = k.clamp(info.min_nodes, info.max_nodes);
-                i.set_value(&k.to_string());
-                load_sandbox(&send, &protocol, k, seed);
+            let Some(info) = catalog::info(&protocol) else { return };
+            // The field always ends showing the count drawn: a count out of range becomes the nearest allowed one
+            // (-3 → the least), and what is no number puts back the current count.
+            match crate::number(&i.value()) {
+                Some(x) => {
+                    let k = x.round().clamp(info.min_nodes as f64, info.max_nodes as f64) as usize;
+                    i.set_value(&k.to_string());
+                    load_sandbox(&send, &protocol, k, seed);
+                }
+                None => i.set_value(&now.to_string()),
             }
         })
     };

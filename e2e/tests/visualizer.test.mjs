@@ -289,4 +289,26 @@ export const tests = [
       await page.waitForFunction((l) => document.querySelector('#play').getAttribute('aria-label') !== l, idle);
     },
   },
+  {
+    name: 'quiet stretches are fast-forwarded unless turned off: Raft\'s first election comes in seconds at 1/100',
+    async run({ baseUrl, newPage }) {
+      const page = await open(await newPage(), baseUrl);
+      await preset(page, 'raft', 'RAFT-1');
+      const clock = () => now(page);
+      await page.click('#play');
+      await page.waitForSelector('#quieting', { timeout: 3000 });
+      // At 1/100 the first timeout (150 ms) is 15 s away; fast-forwarded it comes within a few.
+      await page.waitForFunction(() => parseFloat(document.querySelector('#clock').textContent.replace(/[^0-9.]/g, '')) >= 151,
+        null, { timeout: 6000 });
+      await page.click('#play');
+      await page.uncheck('#skip-quiet');
+      await scrubTo(page, 0);
+      await page.click('#play');
+      await page.waitForTimeout(1500);
+      await page.click('#play');
+      const t = await clock();
+      if (t > 25) throw new Error(`with quiet time not skipped, 1.5 s at 1/100 reached t=${t}`);
+      if (await page.$('#quieting')) throw new Error('the fast-forward sign shows while it is off');
+    },
+  },
 ];

@@ -154,6 +154,9 @@ pub fn start_player(l: &Launch) -> Player {
     if let Some(s) = l.speed {
         p = p.reduce(Msg::Speed(s));
     }
+    if !l.skip_quiet {
+        p = p.reduce(Msg::SkipQuiet(false));
+    }
     if l.t > 0.0 {
         p = p.reduce(Msg::Seek(l.t));
     }
@@ -513,7 +516,8 @@ pub fn App(props: &AppProps) -> Html {
         let player = player.clone();
         let lang = *lang;
         let views = *views;
-        move || url::payload(&player.scenario(), player.t, lang, views, player.speed, player.selected)
+        let playback = url::Playback { speed: player.speed, skip_quiet: player.skip_quiet };
+        move || url::payload(&player.scenario(), player.t, lang, views, playback, player.selected)
     };
     let on_share = {
         let share = share.clone();
@@ -719,6 +723,7 @@ pub fn App(props: &AppProps) -> Html {
                 if views.diagram { { diagram_view } }
             </main>
             <Controls playing={player.playing} t={t} end={player.end} speed={player.speed} marks={player.marks.clone()}
+                      skip_quiet={player.skip_quiet} quieting={player.quieting}
                       events={player.events()} send={send.clone()}/>
             <div class="lower">
                 <Inspector snap={snap.clone()} selected={player.selected} message_fields={message_fields}

@@ -69,6 +69,8 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ("ctl.sandbox", "Sandbox (free play)", "샌드박스 (자유 실험)"),
     ("ctl.seed", "Seed", "시드"),
     ("ctl.speed", "Speed", "속도"),
+    ("ctl.skipQuiet", "Skip quiet time", "조용한 구간 빨리 감기"),
+    ("ctl.skipQuietHelp", "While no message is in flight, time runs fast up to the next event", "전송 중인 메시지가 없는 동안에는 다음 이벤트까지 시간을 빠르게 흘려보냅니다"),
     ("ctl.stepBack", "Step back", "한 단계 뒤로"),
     ("ctl.stepForward", "Step forward", "한 단계 앞으로"),
     ("ctl.theme", "Theme", "테마"),

@@ -67,6 +67,10 @@ pub const MIN_SPEED: f64 = 0.001;
 pub const MAX_SPEED: f64 = 1.0;
 /// RaftScope's default.
 pub const DEFAULT_SPEED: f64 = 0.01;
+/// While nothing is in flight, time runs at least fast enough to cover the stretch to the next event in this many
+/// wall ms (a time constant: the playhead eases into the next event rather than jumping to it). At RaftScope's
+/// 1/100 the 150 ms before Raft's first election timeout would otherwise be 15 s of nothing moving.
+const QUIET_MS: f64 = 400.0;
 /// Longest wall-clock step a frame may take (a backgrounded tab must not jump minutes ahead).
 const MAX_FRAME_MS: f64 = 100.0;
 /// Most events one frame may process before the playhead waits for the simulation.
@@ -88,6 +92,10 @@ pub struct Player {
     pub playing: bool,
     /// Simulated ms per wall ms.
     pub speed: f64,
+    /// Whether quiet stretches (nothing in flight) are fast-forwarded ([`QUIET_MS`]).
+    pub skip_quiet: bool,
+    /// Whether the last frame fast-forwarded a quiet stretch (for the controls to say so).
+    pub quieting: bool,
     /// The current selection.
     pub selected: Selection,
     /// The protocol's invariants.
@@ -135,6 +143,8 @@ impl PartialEq for Player {
             && self.t == o.t
             && self.playing == o.playing
             && self.speed == o.speed
+            && self.skip_quiet == o.skip_quiet
+            && self.quieting == o.quieting
             && self.selected == o.selected
             && self.notice == o.notice
             && self.highlight == o.highlight
@@ -164,6 +174,8 @@ pub enum Msg {
     SeekEvent(u64),
     /// Change speed.
     Speed(f64),
+    /// Fast-forward quiet stretches, or not.
+    SkipQuiet(bool),
     /// Select something.
     Select(Selection),
     /// The viewer acts: the action is scheduled at the playhead (forking the run if in the past).
@@ -198,6 +210,8 @@ impl Player {
             end,
             playing: false,
             speed: DEFAULT_SPEED,
+            skip_quiet: true,
+            quieting: false,
             selected: Selection::None,
             invariants: Shared::new(invariants),
             violations: Shared::new(Vec::new()),
@@ -304,9 +318,20 @@ impl Player {
             return;
         }
         let stop = self.stop_at.unwrap_or(self.end as f64).min(self.end as f64);
-        let want = (self.t + wall_ms.clamp(0.0, MAX_FRAME_MS) * self.speed).min(stop);
-        let target = want.floor() as u64 + 1;
         let mut s = self.seeker.borrow_mut();
+        let mut speed = self.speed;
+        self.quieting = false;
+        if self.skip_quiet && self.snap.messages.is_empty() {
+            if let Some(next) = s.run().next_time() {
+                let quick = (next as f64 - self.t) / QUIET_MS;
+                if quick > speed {
+                    speed = quick;
+                    self.quieting = true;
+                }
+            }
+        }
+        let want = (self.t + wall_ms.clamp(0.0, MAX_FRAME_MS) * speed).min(stop);
+        let target = want.floor() as u64 + 1;
         let start = s.events();
         // Bounded work per frame: if the simulation cannot keep up, the playhead waits for it.
         let mut behind = false;
@@ -419,6 +444,10 @@ impl Reducible for Player {
                 p.refresh();
             }
             Msg::Speed(s) => p.speed = s.clamp(MIN_SPEED, MAX_SPEED),
+            Msg::SkipQuiet(on) => {
+                p.skip_quiet = on;
+                p.quieting = false;
+            }
             Msg::Select(s) => {
                 p.selected = s;
                 p.highlight = Shared::new(Vec::new());

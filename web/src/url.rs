@@ -74,6 +74,8 @@ pub struct Launch {
     pub views: Views,
     /// Playback speed, if given.
     pub speed: Option<f64>,
+    /// Fast-forward quiet stretches (`quiet=0` turns it off).
+    pub skip_quiet: bool,
     /// Theme (`auto`, `light`, `dark`).
     pub theme: String,
     /// Embed mode.
@@ -95,6 +97,7 @@ impl Launch {
             lang,
             views: Views::default(),
             speed: None,
+            skip_quiet: true,
             theme: "auto".into(),
             embed: None,
             autoplay: false,
@@ -179,6 +182,13 @@ pub fn parse(search: &str, hash: &str, remembered: Option<Lang>, browser: Lang) 
         .and_then(crate::number)
         .or_else(|| settings.get("speed").and_then(|v| v.as_f64()))
         .filter(|s| s.is_finite() && *s > 0.0);
+    let flag = |v: &str| match v {
+        "0" | "false" | "off" => Some(false),
+        "" | "1" | "true" | "on" => Some(true),
+        _ => None,
+    };
+    let skip_quiet =
+        get("quiet").and_then(flag).or_else(|| settings.get("quiet").and_then(Value::as_bool)).unwrap_or(true);
     let theme = get("theme").filter(|t| ["auto", "light", "dark"].contains(t)).unwrap_or("auto").to_string();
     let embed = get("embed").map(|_| {
         let num = |k: &str| get(k).and_then(crate::number).filter(|x| *x >= 0.0);
@@ -195,7 +205,7 @@ pub fn parse(search: &str, hash: &str, remembered: Option<Lang>, browser: Lang) 
     }
     let selection = setting("sel");
     let autoplay = get("autoplay").is_some_and(|v| v != "0" && v != "false");
-    Launch { scenario, t, lang, views, speed, theme, embed, autoplay, selection, notice }
+    Launch { scenario, t, lang, views, speed, skip_quiet, theme, embed, autoplay, selection, notice }
 }
 
 /// What is wrong with the values of the address's known parameters (unknown parameters are left alone: pages
@@ -222,6 +232,9 @@ fn bad_params(q: &[(String, String)]) -> Vec<String> {
             "start" | "end" if !number.is_some_and(|x| x >= 0.0) => {
                 out.push(format!("{k}={v:?} is not a time in ms (0 or more)"))
             }
+            "quiet" if !["0", "false", "off", "", "1", "true", "on"].contains(&v.as_str()) => {
+                out.push(format!("quiet={v:?} is not 0 or 1"))
+            }
             "theme" if !["auto", "light", "dark"].contains(&v.as_str()) => {
                 out.push(format!("theme={v:?} is not auto, light or dark"))
             }
@@ -234,8 +247,17 @@ fn bad_params(q: &[(String, String)]) -> Vec<String> {
     out
 }
 
+/// The playback settings a share link keeps.
+#[derive(Clone, Copy, Debug, PartialEq)]
+pub struct Playback {
+    /// Speed (simulated ms per wall ms).
+    pub speed: f64,
+    /// Quiet stretches are fast-forwarded.
+    pub skip_quiet: bool,
+}
+
 /// The share payload for the current screen.
-pub fn payload(scenario: &Scenario, t: f64, lang: Lang, views: Views, speed: f64, sel: Selection) -> String {
+pub fn payload(scenario: &Scenario, t: f64, lang: Lang, views: Views, playback: Playback, sel: Selection) -> String {
     let mut settings = Map::new();
     match sel {
         Selection::Node(i) => settings.insert("sel".into(), json!(format!("node:{i}"))),
@@ -245,7 +267,11 @@ pub fn payload(scenario: &Scenario, t: f64, lang: Lang, views: Views, speed: f64
     };
     settings.insert("lang".into(), json!(lang.code()));
     settings.insert("views".into(), Value::String(views.to_param()));
-    settings.insert("speed".into(), json!(speed));
+    settings.insert("speed".into(), json!(playback.speed));
+    if !playback.skip_quiet {
+        // Only when off: links made before the setting existed read as on.
+        settings.insert("quiet".into(), json!(false));
+    }
     share::encode(&Link { scenario: scenario.clone(), t, settings })
 }
 

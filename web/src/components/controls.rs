@@ -17,6 +17,10 @@ pub struct ControlsProps {
     pub end: u64,
     /// Speed (simulated ms per wall ms).
     pub speed: f64,
+    /// Quiet stretches are fast-forwarded.
+    pub skip_quiet: bool,
+    /// A quiet stretch is being fast-forwarded now.
+    pub quieting: bool,
     /// Times of known violations (for markers on the scrubber).
     pub marks: Shared<Vec<(u64, &'static str)>>,
     /// Events processed at the playhead.
@@ -88,6 +92,13 @@ pub fn Controls(props: &ControlsProps) -> Html {
         html! { <button class="mark" style={format!("left:{left:.2}%")} title={format!("{id} @ {t}")} onclick={onclick}
         aria-label={format!("{id} @ {t}")}></button> }
     });
+    let skip_quiet = {
+        let send = props.send.clone();
+        Callback::from(move |e: Event| {
+            let i: HtmlInputElement = e.target_unchecked_into();
+            send.emit(Msg::SkipQuiet(i.checked()));
+        })
+    };
     let play_label = if props.playing { tr(lang, "ctl.pause") } else { tr(lang, "ctl.play") };
     html! {
         <div class="controls" role="toolbar" aria-label={tr(lang, "ctl.timeline")}>
@@ -102,6 +113,13 @@ pub fn Controls(props: &ControlsProps) -> Html {
                 <input id="speed" type="range" min="0" max="1000" step="1" value={format!("{:.0}", speed_to_slider(props.speed))}
                        oninput={speed} aria-label={tr(lang, "ctl.speed")}/>
                 <span id="speed-label">{speed_label(props.speed)}</span>
+            </label>
+            <label class="quiet" title={tr(lang, "ctl.skipQuietHelp")}>
+                <input id="skip-quiet" type="checkbox" checked={props.skip_quiet} onchange={skip_quiet}/>
+                {tr(lang, "ctl.skipQuiet")}
+                if props.quieting && props.playing {
+                    <span id="quieting" class="quieting" aria-hidden="true">{"⏩"}</span>
+                }
             </label>
             <div class="scrubber">
                 <input id="scrubber" type="range" min="0" max={props.end.to_string()} step="1"

@@ -29,6 +29,7 @@ pub fn Help(p: &HelpProps) -> Html {
                     <li>{tr(lang, "help.partition")}</li>
                     <li>{tr(lang, "help.click")}</li>
                     <li>{tr(lang, "help.escape")}</li>
+                    <li>{tr(lang, "help.tab")}</li>
                 </ul>
                 <button onclick={close} id="help-close">{tr(lang, "help.close")}</button>
             </div>

@@ -201,4 +201,21 @@ export const tests = [
       }
     },
   },
+  {
+    name: 'a small embed with both views keeps the diagram\'s controls on one row',
+    async run({ baseUrl, newPage }) {
+      for (const lang of ['en', 'ko']) {
+        const page = await newPage({ viewport: { width: 640, height: 400 } });
+        await page.goto(`${baseUrl}/?embed&preset=CLK-1&lang=${lang}`);
+        await page.waitForSelector('#spacetime');
+        const r = await page.evaluate(() => {
+          const box = (s) => document.querySelector(s).getBoundingClientRect();
+          return { head: box('.st-head').height, panel: box('.spacetime').height,
+            tops: ['#st-order', '#st-zoom-in', '#st-zoom-out', '#st-follow'].map((s) => Math.round(box(s).top)) };
+        });
+        if (Math.max(...r.tops) - Math.min(...r.tops) > 4) throw new Error(`${lang}: the diagram's controls wrap: ${r.tops}`);
+        if (r.head > r.panel * 0.12) throw new Error(`${lang}: the header takes ${r.head} of ${r.panel} px`);
+      }
+    },
+  },
 ];

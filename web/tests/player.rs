@@ -20,6 +20,7 @@ fn send(p: Rc<Player>, m: Msg) -> Rc<Player> {
 #[wasm_bindgen_test]
 fn frames_advance_the_playhead_by_wall_time_times_speed() {
     let mut p = send(player("NET-2"), Msg::Speed(0.01));
+    p = send(p, Msg::SkipQuiet(false));
     p = send(p, Msg::Play);
     for _ in 0..10 {
         p = send(p, Msg::Frame(100.0)); // 100 ms of wall time at 1/100×: 1 ms of simulated time each
@@ -29,6 +30,28 @@ fn frames_advance_the_playhead_by_wall_time_times_speed() {
     let t = p.t;
     p = send(p, Msg::Frame(1000.0));
     assert_eq!(p.t, t, "a paused player does not move");
+}
+
+#[wasm_bindgen_test]
+fn quiet_stretches_run_fast_but_never_past_the_next_event_and_messages_move_at_the_chosen_speed() {
+    // RAFT-1: nothing is in flight until the first election timeout, at 150 ms.
+    let mut p = send(player("RAFT-1"), Msg::Speed(0.01));
+    assert!(p.skip_quiet, "on by default");
+    p = send(p, Msg::Play);
+    let mut frames = 0;
+    while p.snap.messages.is_empty() && frames < 200 {
+        p = send(p, Msg::Frame(16.0));
+        frames += 1;
+        assert!(p.t <= 150.0 + 1e-9 || !p.snap.messages.is_empty(), "jumped past the first event to {}", p.t);
+    }
+    // 150 ms at 1/100 would be 15 s of frames; eased, it takes a few seconds of them.
+    assert!(frames < 200 && p.t >= 150.0, "{frames} frames, t = {}", p.t);
+    assert!(frames > 30, "eased in over several frames, not jumped: {frames}");
+    // With messages in flight, time runs at the chosen speed again.
+    let t = p.t;
+    p = send(p, Msg::Frame(100.0));
+    assert!(!p.quieting, "RequestVotes are in flight");
+    assert!((p.t - t - 1.0).abs() < 1e-9, "100 ms of wall time at 1/100 moved {t} → {}", p.t);
 }
 
 #[wasm_bindgen_test]

@@ -190,8 +190,12 @@ export const tests = [
       await page.waitForSelector(`.insp-event[data-trace='${i}']`);
       const at = await now(page);
       if (Math.abs(at - t) >= 1) throw new Error(`clicked an entry at ${t} ms, the playhead is at ${at} ms`);
-      // The entry is still listed: the log now ends at the playhead, which is that entry.
-      await page.waitForSelector(`.event-log .entries li[data-i='${i}']`);
+      // The entry is still listed: the log now ends at the playhead, which is that entry. It is marked as the
+      // selected one and scrolled into the list's view.
+      const row = await page.waitForSelector(`.event-log .entries li[data-i='${i}'].selected[aria-current='true']`);
+      const [r, l] = await Promise.all([row.boundingBox(), page.locator('.event-log .entries').boundingBox()]);
+      if (r.y < l.y - 1 || r.y + r.height > l.y + l.height + 1) throw new Error('the selected entry is scrolled out of view');
+      if ((await page.$$('.event-log .entries li.selected')).length !== 1) throw new Error('more than one entry marked');
     },
   },
   {

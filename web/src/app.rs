@@ -730,7 +730,8 @@ pub fn App(props: &AppProps) -> Html {
                            event={selected_event} ids={(*ids).clone()} send={send.clone()}/>
                 <Invariants invariants={player.invariants.clone()} violations={player.violations.clone()} ids={(*ids).clone()}
                             liveness={player.liveness.clone()} send={send.clone()}/>
-                <EventLog entries={(*log_entries).clone()} ids={(*ids).clone()} send={send.clone()}/>
+                <EventLog entries={(*log_entries).clone()} ids={(*ids).clone()} send={send.clone()}
+                          selected={if let Selection::Event(i) = player.selected { Some(i) } else { None }}/>
                 <Network net={snap.network.clone()} partition_mode={*partition_mode} on_partition_mode={toggle_partition} send={send.clone()}/>
             </div>
             if let Some((link, code)) = (*share).clone() {

@@ -17,6 +17,8 @@ pub struct EventLogProps {
     pub entries: Shared<Vec<TraceEvent>>,
     /// Node ids.
     pub ids: Shared<Vec<String>>,
+    /// The selected record's index in the trace, if a record is selected.
+    pub selected: Option<u64>,
     /// Sends a player message.
     pub send: Callback<Msg>,
 }
@@ -161,10 +163,33 @@ pub fn EventLog(p: &EventLogProps) -> Html {
         .filter(|e| kind_filter.is_none_or(|k| kind_name(&e.kind) == k))
         .take(SHOWN)
         .collect();
+    // Seeking to a clicked record drops the newer ones from the list, so the row moves: it is marked, and
+    // scrolled to, so that the eye can find it again.
+    let list_ref = use_node_ref();
+    {
+        let list_ref = list_ref.clone();
+        use_effect_with(p.selected, move |selected| {
+            let Some(list) = list_ref.cast::<web_sys::Element>().filter(|_| selected.is_some()) else { return };
+            // Only the list scrolls (scrollIntoView would move the page too).
+            if let Ok(Some(row)) = list.query_selector(".entry.selected") {
+                let (r, l) = (row.get_bounding_client_rect(), list.get_bounding_client_rect());
+                let by = if r.top() < l.top() {
+                    r.top() - l.top()
+                } else if r.bottom() > l.bottom() {
+                    r.bottom() - l.bottom()
+                } else {
+                    0.0
+                };
+                list.set_scroll_top(list.scroll_top() + by.round() as i32);
+            }
+        });
+    }
     let rows = shown.iter().map(|e| {
         let who = e.node.and_then(|n| p.ids.get(n).cloned()).unwrap_or_else(|| "·".into());
+        let selected = p.selected == Some(e.i);
         html! {
-            <li class={classes!("entry", kind_name(&e.kind))} data-ev={e.ev.to_string()} data-i={e.i.to_string()}>
+            <li class={classes!("entry", kind_name(&e.kind), selected.then_some("selected"))} data-ev={e.ev.to_string()}
+                data-i={e.i.to_string()} aria-current={selected.then_some("true")}>
                 <span class="t">{e.t}</span><span class="who">{who}</span><span class="what">{describe(e, &p.ids)}</span>
             </li>
         }
@@ -186,7 +211,7 @@ pub fn EventLog(p: &EventLogProps) -> Html {
                     </select>
                 </label>
             </div>
-            <ol class="entries" reversed=true {onclick}>{ for rows }</ol>
+            <ol class="entries" reversed=true {onclick} ref={list_ref}>{ for rows }</ol>
         </section>
     }
 }

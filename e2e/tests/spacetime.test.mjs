@@ -66,4 +66,23 @@ export const tests = [
       if (bytes.subarray(1, 4).toString() !== 'PNG') throw new Error('the PNG export is not a PNG');
     },
   },
+  {
+    name: 'following at the end of a run, a zoomed-in diagram shows the last events, not empty lanes',
+    async run({ baseUrl, newPage }) {
+      const page = await open(await newPage(), baseUrl);
+      await preset(page, '3pc', '3PC-4');
+      await scrubTo(page, 1e9);
+      for (let k = 0; k < 6; k++) await page.click('#st-zoom-in');
+      await page.waitForTimeout(200);
+      // Points drawn inside the visible part of the drawing (the body slides under a transform).
+      const visible = await page.evaluate(() => {
+        const svg = document.querySelector('#spacetime').getBoundingClientRect();
+        return [...document.querySelectorAll('#spacetime circle.st-point')].filter((c) => {
+          const b = c.getBoundingClientRect();
+          return b.top >= svg.top && b.bottom <= svg.bottom;
+        }).length;
+      });
+      if (visible === 0) throw new Error('zoomed in at the end of the run, the diagram shows no event');
+    },
+  },
 ];

@@ -427,7 +427,15 @@ pub fn SpaceTime(p: &SpaceTimeProps) -> Html {
     let c0 = if !*follow {
         *top
     } else if ord == Order::TrueTime {
-        (head - span * 0.7).min(p.end as f64 - span).max(0.0)
+        let c0 = (head - span * 0.7).min(p.end as f64 - span).max(0.0);
+        // At the end of a run whose last event came long before, a zoomed-in window on the playhead would be
+        // empty lanes: show the last events instead (nothing happens after them).
+        let last = d.points.last().map_or(0.0, |q| q.t as f64);
+        if head >= p.end as f64 && last < c0 {
+            (last - span * 0.7).max(0.0)
+        } else {
+            c0
+        }
     } else {
         (head - span * 0.7).max(if ord == Order::Physical { f64::MIN } else { 0.0 })
     };

@@ -60,6 +60,8 @@ pub trait Run: Send {
     fn pending_deliveries(&self) -> Vec<PendingDelivery>;
     /// Exploration hook: the earliest pending event that is not a delivery, at `node` (or global) or anywhere.
     fn next_local_event(&self, node: Option<NodeId>) -> Option<LocalEvent>;
+    /// Time of the next event that will do something (stale timers skipped; see [`Simulation::next_live_time`]).
+    fn next_live_time(&self) -> Option<Time>;
     /// Exploration hook: moves a pending delivery later, keeping its place in sending order at equal times.
     fn retime_delivery(&mut self, seq: u64, at: Time) -> bool;
     /// Exploration hook: loses a pending delivery in flight.
@@ -145,6 +147,9 @@ impl<P: Protocol> Run for Simulation<P> {
     }
     fn next_local_event(&self, node: Option<NodeId>) -> Option<LocalEvent> {
         Simulation::next_local_event(self, node)
+    }
+    fn next_live_time(&self) -> Option<Time> {
+        Simulation::next_live_time(self)
     }
     fn retime_delivery(&mut self, seq: u64, at: Time) -> bool {
         Simulation::retime_delivery(self, seq, at)

@@ -83,8 +83,11 @@ pub fn decode(payload: &str) -> Result<Shared, LinkError> {
         // Positions count from the start of the fragment (after `#`), as the viewer sees the link.
         let at = |offset: usize| payload.len() - data.len() + offset + 1;
         LinkError::Malformed(match e {
-            base64::DecodeError::InvalidByte(o, b) => {
+            base64::DecodeError::InvalidByte(o, b) if b.is_ascii_graphic() => {
                 format!("character {} ({:?}) cannot appear in a netsplit link", at(o), char::from(b))
+            }
+            base64::DecodeError::InvalidByte(o, _) => {
+                format!("at character {} it has a space or a letter a netsplit link never has", at(o))
             }
             base64::DecodeError::InvalidLength(_) | base64::DecodeError::InvalidLastSymbol(..) => {
                 "it was cut short or changed at its end".into()

@@ -92,7 +92,8 @@ export const tests = [
     name: 'on a phone the page does not scroll sideways, and the play controls are on screen from the start',
     async run({ baseUrl, newPage, screenshot }) {
       for (const [width, height, locale] of [[390, 844, 'ko-KR'], [768, 1024, 'en-US'], [1280, 860, 'en-US']]) {
-        const page = await newPage({ viewport: { width, height }, locale });
+        const touch = width < 800;
+        const page = await newPage({ viewport: { width, height }, locale, hasTouch: touch, isMobile: touch });
         await page.goto(baseUrl + '/');
         await page.waitForSelector('#cluster g.node');
         const wide = await page.evaluate(() => document.documentElement.scrollWidth);
@@ -101,6 +102,10 @@ export const tests = [
         if (play.top < 0 || play.bottom > height) throw new Error(`at ${width}×${height} Play is off screen at y=${play.top}`);
         // Pressing it from there works (nothing lies over the sticky bar).
         await page.click('#play', { trial: true });
+        if (touch) {
+          const box = await page.$eval('#view-cluster', (c) => c.getBoundingClientRect().toJSON());
+          if (box.width < 20 || box.height < 20) throw new Error(`a ${box.width}×${box.height} checkbox on a touch screen`);
+        }
         if (width === 390) await screenshot(page, 'phone.png');
       }
     },

@@ -270,6 +270,25 @@ export const tests = [
       await page.keyboard.press('Enter');
       await page.waitForSelector('#share-dialog');
       if ((await active()).id !== 'share-link') throw new Error('the share dialog did not take the focus');
+      // Escape closes it at once, from its text field.
+      await page.keyboard.press('Escape');
+      await page.waitForFunction(() => !document.querySelector('#share-dialog'));
+      await page.focus('#share-button');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#share-dialog');
+      // Help opened over it holds the focus itself.
+      await page.focus('#copy-embed');
+      await page.keyboard.press('?');
+      await page.waitForSelector('#help');
+      for (let k = 0; k < 3; k++) {
+        await page.keyboard.press('Tab');
+        if (!(await page.evaluate(() => !!document.activeElement.closest('#help')))) throw new Error('Tab left the help dialog');
+      }
+      await page.keyboard.press('Escape');
+      await page.waitForFunction(() => !document.querySelector('#help') && !document.querySelector('#share-dialog'));
+      await page.focus('#share-button');
+      await page.keyboard.press('Enter');
+      await page.waitForSelector('#share-dialog');
       for (let k = 0; k < 6; k++) {
         await page.keyboard.press(k % 2 ? 'Shift+Tab' : 'Tab');
         await page.keyboard.press('Tab');
@@ -283,8 +302,13 @@ export const tests = [
       await page.keyboard.press('Enter');
       await page.waitForSelector('.node-menu');
       if (!(await active()).inMenu) throw new Error('Enter on a node did not move the focus into its menu');
+      // Not onto Crash, where a second press would land.
+      if (await page.evaluate(() => document.activeElement.classList.contains('menu-act'))) {
+        throw new Error('the menu opened with the focus on an action');
+      }
       await page.keyboard.press('Escape');
       await page.waitForFunction(() => !document.querySelector('.node-menu'));
+      await page.waitForFunction(() => document.activeElement && document.activeElement.matches('g.node[data-node="1"]'));
       // A click opens the menu without focusing the node, so Space still plays.
       const idle = await page.getAttribute('#play', 'aria-label');
       await page.click('#cluster g.node[data-node="2"] .node-body');

@@ -115,7 +115,15 @@ fn give_focus_back(to: Option<web_sys::HtmlElement>) {
 /// way, instead of walking into the page behind it.
 fn trap_focus(e: &KeyboardEvent) {
     let doc = gloo::utils::document();
-    let Ok(Some(dialog)) = doc.query_selector(".overlay[aria-modal=true]") else { return };
+    // The topmost dialog (Help can open over the share dialog): the last in the page.
+    let Some(dialog) = doc
+        .query_selector_all(".overlay[aria-modal=true]")
+        .ok()
+        .and_then(|all| all.length().checked_sub(1).and_then(|last| all.item(last)))
+        .and_then(|n| n.dyn_into::<web_sys::Element>().ok())
+    else {
+        return;
+    };
     let Ok(list) = dialog.query_selector_all("button, input, textarea, select, a[href]") else { return };
     let controls: Vec<web_sys::HtmlElement> =
         (0..list.length()).filter_map(|i| list.item(i)?.dyn_into::<web_sys::HtmlElement>().ok()).collect();
@@ -270,13 +278,22 @@ pub fn App(props: &AppProps) -> Html {
         let menu_open = menu_open.clone();
         let share = share.clone();
         let speed = player.speed;
-        use_effect_with(speed, move |&speed| {
+        // Rebuilt when what it reads changes: "?" and "p" toggle from the current state, not the first one.
+        use_effect_with((speed, *help, *partition_mode), move |&(speed, help_open, partitioning)| {
             // Not passive: Space must not scroll the page while it plays or pauses.
             let opts = EventListenerOptions::enable_prevent_default();
             let listener = EventListener::new_with_options(&gloo::utils::document(), "keydown", opts, move |e| {
                 let Some(e) = e.dyn_ref::<KeyboardEvent>() else { return };
                 if e.key() == "Tab" {
                     trap_focus(e);
+                    return;
+                }
+                // Escape closes dialogs and menus from anywhere, the share dialog's text fields included.
+                if e.key() == "Escape" {
+                    help.set(false);
+                    share.set(None);
+                    partition_mode.set(false);
+                    menu_open.set(false);
                     return;
                 }
                 let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
@@ -302,14 +319,8 @@ pub fn App(props: &AppProps) -> Html {
                     "ArrowLeft" => send.emit(Msg::StepBack),
                     "+" | "=" => send.emit(Msg::Speed(speed * 2.0)),
                     "-" | "_" => send.emit(Msg::Speed(speed / 2.0)),
-                    "?" => help.set(!*help),
-                    "p" | "P" => partition_mode.set(!*partition_mode),
-                    "Escape" => {
-                        help.set(false);
-                        share.set(None);
-                        partition_mode.set(false);
-                        menu_open.set(false);
-                    }
+                    "?" => help.set(!help_open),
+                    "p" | "P" => partition_mode.set(!partitioning),
                     _ => {}
                 }
             });

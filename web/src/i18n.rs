@@ -136,6 +136,7 @@ pub static STRINGS: &[(&str, &str, &str)] = &[
     ("help.click", "Click a node for its menu, a message to inspect or drop it", "노드를 누르면 메뉴, 메시지를 누르면 검사·삭제"),
     ("help.close", "Close", "닫기"),
     ("help.escape", "Esc: close menus and dialogs, leave partition mode", "Esc: 메뉴와 대화상자 닫기, 분할 모드 나가기"),
+    ("help.cells", "Squares under a node: its last log entries or stable records (hover for each); filled = committed, colour = term", "노드 아래 네모: 마지막 로그 항목 또는 안정 저장 기록 (마우스를 올리면 내용); 채워짐 = 커밋됨, 색 = 임기"),
     ("help.tab", "Tab: move between controls and nodes; Enter on a node opens its menu", "Tab: 컨트롤과 노드 사이 이동; 노드에서 Enter를 누르면 메뉴"),
     ("help.partition", "P: partition mode (drag a line across the cluster to split it; click a link to cut it, Shift-click for one direction)", "P: 분할 모드 (클러스터를 가로지르는 선을 그려 나누기; 링크를 누르면 끊기, Shift+클릭은 한 방향만)"),
     ("help.space", "Space: play / pause", "스페이스: 재생 / 일시정지"),

@@ -322,14 +322,18 @@ impl Player {
         let mut speed = self.speed;
         self.quieting = false;
         if self.skip_quiet && self.snap.messages.is_empty() {
-            if let Some(next) = s.run().next_time() {
-                let quick = (next as f64 - self.t) / QUIET_MS;
-                if quick > speed {
-                    speed = quick;
-                    self.quieting = true;
-                }
+            // Cancelled timers still in the queue do not count; with nothing left to happen, the rest of the run
+            // up to the stop is quiet too.
+            let next = s.run().next_live_time().map_or(stop, |n| (n as f64).min(stop));
+            let quick = (next - self.t) / QUIET_MS;
+            if quick > speed {
+                speed = quick;
+                self.quieting = true;
             }
         }
+        // A frame covers at most MAX_FRAME_MS / QUIET_MS (a quarter) of a quiet stretch, so it never passes the
+        // next event.
+        const _: () = assert!(MAX_FRAME_MS < QUIET_MS);
         let want = (self.t + wall_ms.clamp(0.0, MAX_FRAME_MS) * speed).min(stop);
         let target = want.floor() as u64 + 1;
         let start = s.events();
@@ -394,6 +398,7 @@ impl Reducible for Player {
             Msg::Load(s) => match Player::new(*s) {
                 Ok(mut fresh) => {
                     fresh.speed = p.speed;
+                    fresh.skip_quiet = p.skip_quiet;
                     return Rc::new(fresh);
                 }
                 Err(e) => p.notice = Some(e),

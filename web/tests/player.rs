@@ -55,6 +55,14 @@ fn quiet_stretches_run_fast_but_never_past_the_next_event_and_messages_move_at_t
 }
 
 #[wasm_bindgen_test]
+fn speed_and_quiet_skipping_outlive_loading_another_scenario() {
+    let mut p = send(player("RAFT-1"), Msg::Speed(0.05));
+    p = send(p, Msg::SkipQuiet(false));
+    p = send(p, Msg::Load(Box::new(netsplit_core::presets::by_id("NET-2").cloned().unwrap())));
+    assert_eq!((p.speed, p.skip_quiet), (0.05, false));
+}
+
+#[wasm_bindgen_test]
 fn a_frame_never_jumps_more_than_its_bound() {
     let mut p = send(player("NET-2"), Msg::Speed(1.0));
     p = send(p, Msg::Play);

@@ -170,6 +170,18 @@ impl<P: Protocol> Simulation<P> {
         }
     }
 
+    /// Time of the next event that will do something: like [`Simulation::next_time`], but a cancelled or re-armed
+    /// timer still waiting in the queue does not count (a crashed leader leaves its followers' old election
+    /// deadlines there). Deliveries always count.
+    pub fn next_live_time(&self) -> Option<Time> {
+        let delivery = self.queue.iter_keyed().find_map(|(k, e)| matches!(e, EvKind::Deliver(_)).then_some(k.0));
+        let local = self.next_local_event(None).map(|e| e.at);
+        match (delivery, local) {
+            (Some(a), Some(b)) => Some(a.min(b)),
+            (a, b) => a.or(b),
+        }
+    }
+
     /// Moves the pending delivery `seq` to time `at` (not earlier than its current time nor than now), keeping its
     /// sequence number, and counts the difference as extra delay. False when no such delivery is pending or `at`
     /// is too early.

@@ -161,8 +161,10 @@ impl LabelSpace {
             'a'..='z' => 5.2,
             '0'..='9' => 5.8,
             ' ' => 2.9,
-            // Hangul, CJK and other wide scripts.
-            c if c as u32 >= 0x1100 && c != '→' && c != '…' && c != '·' && c != '✕' => 9.0,
+            '→' | '✕' => 7.6,
+            '·' => 2.9,
+            // The ellipsis is a whole em; so are Hangul, CJK and other wide scripts.
+            c if c == '…' || c as u32 >= 0x1100 => 9.0,
             _ => 4.8,
         }
     }
@@ -211,37 +213,37 @@ pub struct Header {
     pub cut: bool,
 }
 
-/// Average advance of a character of the 13 px bold node names, rounded up (DejaVu Sans Bold, the widest common
-/// default, is about 0.69 em).
-const HEADER_CHAR: f64 = 9.0;
+/// How much wider a 13 px bold name is than the same text in the 9 px labels: 13/9, and bold is about 12 % wider.
+const HEADER_SCALE: f64 = 13.0 / 9.0 * 1.12;
+
+/// The estimated width of a node name over its line.
+fn header_width(text: &str) -> f64 {
+    LabelSpace::width(text) * HEADER_SCALE
+}
 
 /// The node names over the lines, in the `top` pixels above the first instant. Names that fit side by side sit on
 /// one baseline. When they do not (sixteen servers give each line 27.5 px, and "n10" is about 27 px wide), they alternate
 /// between two baselines, which doubles the room of each; a name longer than that is cut.
 pub fn headers(g: &Geometry, ids: &[String]) -> Vec<Header> {
     let lane = if g.n > 1 { g.x(1) - g.x(0) } else { g.width };
-    let widest = ids.iter().map(|id| id.chars().count()).max().unwrap_or(0) as f64 * HEADER_CHAR;
+    let widest = ids.iter().take(g.n).map(|id| header_width(id)).fold(0.0, f64::max);
     let stagger = widest + 4.0 > lane;
     let room = if stagger { 2.0 * lane - 6.0 } else { lane - 4.0 };
     ids.iter()
         .enumerate()
         .take(g.n)
         .map(|(i, id)| {
-            let fits = id.chars().count() as f64 * HEADER_CHAR <= room;
-            let text = if fits {
-                id.clone()
-            } else {
-                let keep = ((room / HEADER_CHAR).floor() as usize).saturating_sub(1).max(1);
-                let mut cut: String = id.chars().take(keep).collect();
-                cut.push('…');
-                cut
-            };
+            let x = g.x(i);
+            // Centred on its line, a name also has to stay inside the drawing.
+            let room = room.min(2.0 * (x - 2.0)).min(2.0 * (g.width - x - 2.0));
+            let fits = header_width(id) <= room;
+            let text = if fits { id.clone() } else { LabelSpace::cut(id, room / HEADER_SCALE) };
             let y = match (stagger, i % 2) {
                 (false, _) => g.top - 12.0,
                 (true, 0) => g.top - 22.0,
                 (true, _) => g.top - 8.0,
             };
-            Header { x: g.x(i), y, text, cut: !fits }
+            Header { x, y, text, cut: !fits }
         })
         .collect()
 }
@@ -660,7 +662,7 @@ mod tests {
         let apart = |hs: &[Header]| {
             for (i, a) in hs.iter().enumerate() {
                 for b in &hs[..i] {
-                    let half = |h: &Header| h.text.chars().count() as f64 * HEADER_CHAR / 2.0;
+                    let half = |h: &Header| header_width(&h.text) / 2.0;
                     let clear = (a.x - b.x).abs() >= half(a) + half(b) || (a.y - b.y).abs() >= 13.0;
                     assert!(clear, "{a:?} touches {b:?}");
                     assert!(a.y >= 13.0, "{a:?} leaves the top");
@@ -676,6 +678,13 @@ mod tests {
         let long = names(16, &|i| format!("replica-{i}"));
         apart(&long);
         assert!(long.iter().all(|h| h.cut && h.text.ends_with('…')), "long names are cut, not overlapped");
+        // Few lines with long names: the outer names stay inside the drawing.
+        let wide = names(4, &|i| format!("coordinator-{i}-of-the-bank"));
+        apart(&wide);
+        for h in &wide {
+            let w = header_width(&h.text);
+            assert!(h.x - w / 2.0 >= 0.0 && h.x + w / 2.0 <= 520.0, "{h:?} leaves the drawing");
+        }
     }
 
     #[test]
@@ -804,7 +813,7 @@ mod tests {
                 _ => None,
             })
             .collect();
-        assert!(boxes.iter().filter(|b| b.3.starts_with("COMMITTABLE")).count() == 3, "{boxes:?}");
+        assert!(boxes.iter().filter(|b| b.3.starts_with("COMMITTAB")).count() == 3, "{boxes:?}");
         assert!(boxes.iter().any(|b| b.3.ends_with('…')), "long notes are cut: {boxes:?}");
         for (i, a) in boxes.iter().enumerate() {
             assert!(a.1 <= g.width, "{a:?} runs off the drawing");

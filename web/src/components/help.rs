@@ -30,6 +30,7 @@ pub fn Help(p: &HelpProps) -> Html {
                     <li>{tr(lang, "help.click")}</li>
                     <li>{tr(lang, "help.escape")}</li>
                     <li>{tr(lang, "help.tab")}</li>
+                    <li>{tr(lang, "help.cells")}</li>
                 </ul>
                 <button onclick={close} id="help-close">{tr(lang, "help.close")}</button>
             </div>

@@ -40,6 +40,7 @@ fn input_value(r: &NodeRef) -> String {
 pub fn NodeMenu(p: &NodeMenuProps) -> Html {
     let lang = use_lang();
     let node = p.node;
+    use_effect_with(node, |&node| move || super::topology::menu_closed(node));
     let act = {
         let send = p.send.clone();
         move |a: Action| send.emit(Msg::Act(Box::new(a)))

@@ -140,7 +140,7 @@ pub fn TopBar(p: &TopBarProps) -> Html {
                     }) }
                 </select>
             </label>
-            <label>{tr(l, "ctl.preset")}
+            <label class="preset-label">{tr(l, "ctl.preset")}
                 <select id="preset" onchange={on_preset} aria-label={tr(l, "ctl.preset")}
                         data-loaded={preset_value.to_string()}>
                     <option value="" selected={preset_value.is_empty()}>{tr(l, "ctl.sandbox")}</option>

@@ -652,8 +652,12 @@ pub fn Topology(props: &TopologyProps) -> Html {
             let onkeydown = Callback::from(move |e: KeyboardEvent| {
                 if matches!(e.key().as_str(), "Enter" | " ") {
                     e.prevent_default();
-                    on_select.emit(Selection::Node(i));
-                    gloo::timers::callback::Timeout::new(0, focus_menu).forget();
+                    // A held key repeats: only the first press opens the menu.
+                    if !e.repeat() {
+                        KEYBOARD_MENU.set(Some(i));
+                        on_select.emit(Selection::Node(i));
+                        gloo::timers::callback::Timeout::new(0, focus_menu).forget();
+                    }
                 }
             });
             // A click must not focus the node: Space would then open its menu instead of playing, and a second
@@ -731,12 +735,38 @@ pub fn Topology(props: &TopologyProps) -> Html {
     }
 }
 
-/// Focuses the first action of the open node menu.
+thread_local! {
+    /// The node whose menu the keyboard opened, to give the focus back to when the menu closes.
+    static KEYBOARD_MENU: std::cell::Cell<Option<usize>> = const { std::cell::Cell::new(None) };
+}
+
+/// Focuses the open node menu's close button: not its first action, which is Crash, where a second press of the
+/// key that opened the menu would land.
 fn focus_menu() {
-    let first = gloo::utils::document().query_selector(".node-menu .menu-act").ok().flatten();
-    if let Some(el) = first.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
+    let close = gloo::utils::document().query_selector(".node-menu .close").ok().flatten();
+    if let Some(el) = close.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
         let _ = el.focus();
     }
+}
+
+/// Node `node`'s menu closed: if the keyboard opened it and the focus went with it, the node gets the focus back.
+pub fn menu_closed(node: usize) {
+    if KEYBOARD_MENU.get() != Some(node) {
+        return;
+    }
+    KEYBOARD_MENU.set(None);
+    // After the menu has left the page.
+    gloo::timers::callback::Timeout::new(0, move || {
+        let doc = gloo::utils::document();
+        if doc.active_element().is_some_and(|a| a.tag_name() != "BODY") {
+            return;
+        }
+        let g = doc.query_selector(&format!("#cluster g.node[data-node='{node}']")).ok().flatten();
+        if let Some(g) = g.and_then(|g| g.dyn_into::<web_sys::SvgElement>().ok()) {
+            let _ = g.focus();
+        }
+    })
+    .forget();
 }
 
 /// Messages lost within the last `window` ms before `t`, positioned where they were lost.

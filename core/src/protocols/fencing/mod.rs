@@ -68,7 +68,7 @@ use crate::scenario::{read::err, Action, ParamReader, Scenario, ScenarioError};
 use crate::sim::World;
 use crate::time::Time;
 use crate::vecmap::VecMap;
-use crate::view::{fields, node_json, Field, LogLine, ProtoView};
+use crate::view::{fields, node_json, node_name, Field, LogLine, ProtoView};
 use serde_json::{json, Map, Value};
 use std::collections::VecDeque;
 
@@ -233,14 +233,14 @@ impl Record for FencingRecord {
             FencingRecord::Accepted { .. } => "ACCEPTED",
         }
     }
-    fn describe(&self, _ids: &[String]) -> String {
+    fn describe(&self, ids: &[String]) -> String {
         match self {
             FencingRecord::Granted { token, holder, expiry } => match expiry {
-                Some(e) => format!("GRANTED #{token} to node {holder} until {e}"),
-                None => format!("GRANTED #{token} to node {holder} forever"),
+                Some(e) => format!("GRANTED #{token} to {} until {e}", node_name(ids, *holder)),
+                None => format!("GRANTED #{token} to {} forever", node_name(ids, *holder)),
             },
             FencingRecord::Accepted { token, data, client } => {
-                format!("ACCEPTED #{token} {data:?} from node {client}")
+                format!("ACCEPTED #{token} {data:?} from {}", node_name(ids, *client))
             }
         }
     }

@@ -588,3 +588,26 @@ fn votes_and_message_fields_name_servers_by_their_ids_not_their_indexes() {
         assert!(!v.contains('#') && ["alpha", "beta", "gamma"].iter().any(|id| v.contains(id)), "{v}");
     }
 }
+
+#[test]
+fn the_next_live_time_skips_cancelled_timers_but_never_a_real_event() {
+    // Followers re-arm their election timers on every heartbeat; the old deadlines stay in the queue.
+    let mut sim = sim(&preset("RAFT-1"));
+    let mut differed = 0;
+    let end = preset("RAFT-1").run_until;
+    while let Some(live) = sim.next_live_time().filter(|&t| t < end) {
+        let next = sim.next_time().expect("a live event is a pending one");
+        assert!(live >= next);
+        if live > next {
+            differed += 1;
+            // Everything before `live` is a cancelled timer: consuming it processes no event.
+            let before = sim.events();
+            assert!(!sim.step_before(live));
+            assert_eq!(sim.events(), before, "an event before the next live time at {next}");
+        }
+        if !sim.step() {
+            break;
+        }
+    }
+    assert!(differed > 0, "RAFT-1 leaves cancelled timers in the queue");
+}

@@ -325,10 +325,30 @@ pub const ROLES: &[(&str, &str)] = &[
     ("storage (unfenced)", "스토리지 (펜싱 없음)"),
 ];
 
+/// Korean for the roles the protocols write with a value in them ("holds lease #3"): (English before the value,
+/// English after it, Korean before, Korean after). The value (a token, a count, a request, a node) is kept.
+const ROLE_PATTERNS: &[(&str, &str, &str, &str)] = &[
+    ("holds lease #", "", "리스 #", " 보유"),
+    ("lease #", " over (own clock)", "리스 #", " 만료 (자기 시계)"),
+    ("lock service: #", "", "잠금 서비스: #", ""),
+    ("waiting, request ", "", "대기 중, 요청 ", ""),
+    ("", " unacked", "미확인 ", "개"),
+];
+
 /// A node's role in the language (as written by the core when there is no translation).
-pub fn role(lang: Lang, en: &str) -> &str {
-    match lang {
-        Lang::En => en,
-        Lang::Ko => ROLES.iter().find(|(e, _)| *e == en).map_or(en, |(_, ko)| ko),
+pub fn role(lang: Lang, en: &str) -> std::borrow::Cow<'_, str> {
+    if lang == Lang::En {
+        return en.into();
     }
+    if let Some((_, ko)) = ROLES.iter().find(|(e, _)| *e == en) {
+        return (*ko).into();
+    }
+    for (pre, post, ko_pre, ko_post) in ROLE_PATTERNS {
+        if let Some(value) = en.strip_prefix(pre).and_then(|v| v.strip_suffix(post)).filter(|v| !v.is_empty()) {
+            // "lock service: #2 granted to c2": the holder follows the token.
+            let value = value.replace(" granted to ", " → ");
+            return format!("{ko_pre}{value}{ko_post}").into();
+        }
+    }
+    en.into()
 }

@@ -52,3 +52,20 @@ fn role_words_read_in_korean_and_unknown_labels_pass_through() {
     }
     assert_eq!(role(Lang::Ko, "PREPARED"), "PREPARED");
 }
+
+#[wasm_bindgen_test]
+fn roles_with_a_value_in_them_read_in_korean_and_keep_the_value() {
+    use netsplit_web::i18n::role;
+    for (en, ko) in [
+        ("holds lease #3", "리스 #3 보유"),
+        ("lease #1 over (own clock)", "리스 #1 만료 (자기 시계)"),
+        ("lock service: #2 granted to c2", "잠금 서비스: #2 → c2"),
+        ("waiting, request (1,P2)", "대기 중, 요청 (1,P2)"),
+        ("4 unacked", "미확인 4개"),
+    ] {
+        assert_eq!(role(Lang::Ko, en), ko);
+        assert_eq!(role(Lang::En, en), en);
+    }
+    // A value must be there: the bare words are not a role the patterns know.
+    assert_eq!(role(Lang::Ko, " unacked"), " unacked");
+}

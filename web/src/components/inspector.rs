@@ -44,7 +44,7 @@ pub fn Inspector(p: &InspectorProps) -> Html {
             let n = &snap.nodes[i];
             html! {
                 <div class="insp-node" data-node={i.to_string()}>
-                    <h3>{tr(lang, "insp.node")}{" "}{&n.id}{" · "}<span class={classes!("role", n.proto.class)}>{crate::i18n::role(lang, &n.proto.role)}</span></h3>
+                    <h3>{tr(lang, "insp.node")}{" "}{&n.id}{" · "}<span class={classes!("role", n.proto.class)}>{crate::i18n::role(lang, &n.proto.role).into_owned()}</span></h3>
                     <table class="fields">
                         { for n.proto.fields.iter().map(|f| html!{
                             <tr class={classes!(f.durable.then_some("durable"))}>

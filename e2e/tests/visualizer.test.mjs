@@ -339,4 +339,43 @@ export const tests = [
       if (await page.$('#quieting')) throw new Error('the fast-forward sign shows while it is off');
     },
   },
+  {
+    name: 'keyboard: log records, sliders and focus under the sticky bar; the bar does not shift while playing',
+    async run({ baseUrl, newPage }) {
+      const page = await open(await newPage(), baseUrl);
+      await preset(page, 'raft', 'RAFT-1');
+      await scrubTo(page, 800);
+      // A log record takes the focus and Enter inspects it.
+      const entry = page.locator('.event-log .entries li').nth(3);
+      const i = await entry.getAttribute('data-i');
+      await entry.focus();
+      await page.keyboard.press('Enter');
+      await page.waitForSelector(`.insp-event[data-trace='${i}']`);
+      // Space on the focused speed slider plays and pauses.
+      const idle = await page.getAttribute('#play', 'aria-label');
+      await page.focus('#speed');
+      await page.keyboard.press(' ');
+      await page.waitForFunction((l) => document.querySelector('#play').getAttribute('aria-label') !== l, idle);
+      await page.keyboard.press(' ');
+      await page.waitForFunction((l) => document.querySelector('#play').getAttribute('aria-label') === l, idle);
+      // Tab onto the diagram's export buttons, low on the page: they end up clear of the sticky bar.
+      await page.evaluate(() => window.scrollTo(0, 0));
+      await page.focus('#st-to');
+      await page.keyboard.press('Tab');
+      const [btn, bar] = await page.evaluate(() => [document.activeElement.getBoundingClientRect().toJSON(),
+        document.querySelector('.controls').getBoundingClientRect().toJSON()]);
+      if (btn.bottom > bar.top) throw new Error(`the focused button (bottom ${btn.bottom}) is under the play bar (top ${bar.top})`);
+      // Playing from the start: the sign for quiet time comes and goes, the sliders stay put.
+      await scrubTo(page, 0);
+      const left = () => page.$eval('#scrubber', (s) => Math.round(s.getBoundingClientRect().left));
+      const at = await left();
+      await page.click('#play');
+      for (let k = 0; k < 20; k++) {
+        await page.waitForTimeout(100);
+        const now = await left();
+        if (now !== at) throw new Error(`the timeline moved sideways while playing: ${at} → ${now}`);
+      }
+      await page.click('#play');
+    },
+  },
 ];

@@ -297,8 +297,11 @@ pub fn App(props: &AppProps) -> Html {
                     return;
                 }
                 let target = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+                // A slider (speed, timeline) keeps its arrows, but Space, which does nothing there, still plays.
+                let slider = target.as_ref().is_some_and(|el| el.get_attribute("type").as_deref() == Some("range"));
                 let typing =
-                    target.as_ref().is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"));
+                    target.as_ref().is_some_and(|el| matches!(el.tag_name().as_str(), "INPUT" | "SELECT" | "TEXTAREA"))
+                        && !(slider && e.key() == " ");
                 if typing || e.ctrl_key() || e.meta_key() || e.alt_key() {
                     return;
                 }

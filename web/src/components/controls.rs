@@ -117,9 +117,13 @@ pub fn Controls(props: &ControlsProps) -> Html {
             <label class="quiet" title={tr(lang, "ctl.skipQuietHelp")}>
                 <input id="skip-quiet" type="checkbox" checked={props.skip_quiet} onchange={skip_quiet}/>
                 {tr(lang, "ctl.skipQuiet")}
-                if props.quieting && props.playing {
-                    <span id="quieting" class="quieting" aria-hidden="true">{"⏩"}</span>
-                }
+                // A slot of fixed width, so that the sign coming and going does not shift the sliders after it; a
+                // text glyph rather than an emoji, which not every system has a font for.
+                <span class="quieting-slot" aria-hidden="true">
+                    if props.quieting && props.playing {
+                        <span id="quieting" class="quieting">{"»"}</span>
+                    }
+                </span>
             </label>
             <div class="scrubber">
                 <input id="scrubber" type="range" min="0" max={props.end.to_string()} step="1"

@@ -4,6 +4,7 @@ use super::data_of;
 use crate::i18n::{tr, use_lang};
 use crate::player::{Msg, Shared};
 use netsplit_core::trace::{TraceEvent, TraceKind};
+use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -149,6 +150,22 @@ pub fn EventLog(p: &EventLogProps) -> Html {
             }
         })
     };
+    // Enter or Space on a focused record does what a click does.
+    let onkeydown = {
+        let send = p.send.clone();
+        Callback::from(move |e: KeyboardEvent| {
+            if !matches!(e.key().as_str(), "Enter" | " ") {
+                return;
+            }
+            let row = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
+            let num = |name: &str| row.as_ref()?.get_attribute(&format!("data-{name}"))?.parse::<u64>().ok();
+            if let (Some(ev), Some(i)) = (num("ev"), num("i")) {
+                e.prevent_default();
+                send.emit(Msg::SeekEvent(ev));
+                send.emit(Msg::Select(crate::player::Selection::Event(i)));
+            }
+        })
+    };
     let shown: Vec<&TraceEvent> = p
         .entries
         .iter()
@@ -189,7 +206,7 @@ pub fn EventLog(p: &EventLogProps) -> Html {
         let selected = p.selected == Some(e.i);
         html! {
             <li class={classes!("entry", kind_name(&e.kind), selected.then_some("selected"))} data-ev={e.ev.to_string()}
-                data-i={e.i.to_string()} aria-current={selected.then_some("true")}>
+                data-i={e.i.to_string()} aria-current={selected.then_some("true")} tabindex="0" role="button">
                 <span class="t">{e.t}</span><span class="who">{who}</span><span class="what">{describe(e, &p.ids)}</span>
             </li>
         }
@@ -211,7 +228,7 @@ pub fn EventLog(p: &EventLogProps) -> Html {
                     </select>
                 </label>
             </div>
-            <ol class="entries" reversed=true {onclick} ref={list_ref}>{ for rows }</ol>
+            <ol class="entries" reversed=true {onclick} {onkeydown} ref={list_ref}>{ for rows }</ol>
         </section>
     }
 }

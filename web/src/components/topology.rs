@@ -436,11 +436,18 @@ fn paint(
         ctx.stroke();
     }
     ctx.set_fill_style_str(&fg);
-    for &(m, p) in &visible {
-        if labelled || selected == Selection::Message(m.id) {
+    let first = visible.iter().filter(|(m, _)| selected == Selection::Message(m.id));
+    let rest = visible.iter().filter(|(m, _)| labelled && selected != Selection::Message(m.id));
+    let wanted: Vec<(Point, String)> = first
+        .chain(rest)
+        .map(|&(m, p)| {
             let delayed = if m.delayed > 0 { format!(" +{}ms", m.delayed) } else { String::new() };
-            let _ = ctx.fill_text(&format!("{}{delayed}", m.label), p.x, p.y - 12.0);
-        }
+            (Point { x: p.x, y: p.y - 12.0 }, format!("{}{delayed}", m.label))
+        })
+        .collect();
+    for k in message_labels(&wanted) {
+        let (at, text) = &wanted[k];
+        let _ = ctx.fill_text(text, at.x, at.y);
     }
     let _ = ctx.set_line_dash(&solid);
     // Lost messages: a cross drawn as two strokes (a text glyph would need a second font, and switching fonts
@@ -767,6 +774,24 @@ pub fn menu_closed(node: usize) {
         }
     })
     .forget();
+}
+
+/// Which of the wanted message labels (centre of the baseline, text) to draw, in order of preference (the
+/// selected message's first). A broadcast's copies leave the sender together: at sixteen nodes fifteen labels
+/// would print over each other. A label that would touch one already placed is left out.
+pub fn message_labels(wanted: &[(Point, String)]) -> Vec<usize> {
+    let mut placed: Vec<(Point, f64)> = Vec::new();
+    let mut out = Vec::new();
+    for (k, (at, text)) in wanted.iter().enumerate() {
+        // 10 px type: about 6 px a character, centred.
+        let half = text.chars().count() as f64 * 3.0;
+        if placed.iter().any(|(q, h)| (q.y - at.y).abs() < 14.0 && (q.x - at.x).abs() < h + half + 4.0) {
+            continue;
+        }
+        placed.push((*at, half));
+        out.push(k);
+    }
+    out
 }
 
 /// Messages lost within the last `window` ms before `t`, positioned where they were lost.

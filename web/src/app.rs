@@ -94,18 +94,10 @@ fn prefers_reduced_motion() -> bool {
         .is_some_and(|m| m.matches())
 }
 
-/// Focuses element `id`.
-fn focus_id(id: &str) {
-    let el = gloo::utils::document().get_element_by_id(id);
-    if let Some(el) = el.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-        let _ = el.focus();
-    }
-}
-
 /// Gives the focus back to `to` after a dialog closed, if the focus was lost with the dialog (closing by a click
 /// elsewhere leaves it where the click put it). With nothing to give it to, the focus stays on the page itself.
 fn give_focus_back(to: Option<web_sys::HtmlElement>) {
-    let lost = gloo::utils::document().active_element().is_none_or(|a| a.tag_name() == "BODY");
+    let lost = crate::components::focus_lost();
     if let Some(el) = to.filter(|el| lost && el.tag_name() != "BODY") {
         let _ = el.focus();
     }
@@ -342,7 +334,7 @@ pub fn App(props: &AppProps) -> Html {
             if let Some(id) = opened {
                 let doc = gloo::utils::document();
                 was.2 = doc.active_element().and_then(|a| a.dyn_into::<web_sys::HtmlElement>().ok());
-                focus_id(id);
+                crate::components::focus(&format!("#{id}"));
             } else if (was.0 && !share) || (was.1 && !help) {
                 give_focus_back(was.2.take());
             }

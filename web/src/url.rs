@@ -182,11 +182,6 @@ pub fn parse(search: &str, hash: &str, remembered: Option<Lang>, browser: Lang) 
         .and_then(crate::number)
         .or_else(|| settings.get("speed").and_then(|v| v.as_f64()))
         .filter(|s| s.is_finite() && *s > 0.0);
-    let flag = |v: &str| match v {
-        "0" | "false" | "off" => Some(false),
-        "" | "1" | "true" | "on" => Some(true),
-        _ => None,
-    };
     let skip_quiet =
         get("quiet").and_then(flag).or_else(|| settings.get("quiet").and_then(Value::as_bool)).unwrap_or(true);
     let theme = get("theme").filter(|t| ["auto", "light", "dark"].contains(t)).unwrap_or("auto").to_string();
@@ -206,6 +201,15 @@ pub fn parse(search: &str, hash: &str, remembered: Option<Lang>, browser: Lang) 
     let selection = setting("sel");
     let autoplay = get("autoplay").is_some_and(|v| v != "0" && v != "false");
     Launch { scenario, t, lang, views, speed, skip_quiet, theme, embed, autoplay, selection, notice }
+}
+
+/// An on/off parameter's value (`quiet=0`, `quiet=off`; present without a value is on).
+fn flag(v: &str) -> Option<bool> {
+    match v {
+        "0" | "false" | "off" => Some(false),
+        "" | "1" | "true" | "on" => Some(true),
+        _ => None,
+    }
 }
 
 /// What is wrong with the values of the address's known parameters (unknown parameters are left alone: pages
@@ -232,9 +236,7 @@ fn bad_params(q: &[(String, String)]) -> Vec<String> {
             "start" | "end" if !number.is_some_and(|x| x >= 0.0) => {
                 out.push(format!("{k}={v:?} is not a time in ms (0 or more)"))
             }
-            "quiet" if !["0", "false", "off", "", "1", "true", "on"].contains(&v.as_str()) => {
-                out.push(format!("quiet={v:?} is not 0 or 1"))
-            }
+            "quiet" if flag(v).is_none() => out.push(format!("quiet={v:?} is not 0 or 1")),
             "theme" if !["auto", "light", "dark"].contains(&v.as_str()) => {
                 out.push(format!("theme={v:?} is not auto, light or dark"))
             }

@@ -213,6 +213,12 @@ pub struct Header {
     pub cut: bool,
 }
 
+/// The estimated width of `text` in `px` px sans-serif type (the 9 px labels' advances, scaled): for labels the
+/// app places without measuring them in the page.
+pub fn text_width(text: &str, px: f64) -> f64 {
+    LabelSpace::width(text) * px / 9.0
+}
+
 /// How much wider a 13 px bold name is than the same text in the 9 px labels: 13/9, and bold is about 12 % wider.
 const HEADER_SCALE: f64 = 13.0 / 9.0 * 1.12;
 

@@ -4,7 +4,6 @@ use super::data_of;
 use crate::i18n::{tr, use_lang};
 use crate::player::{Msg, Shared};
 use netsplit_core::trace::{TraceEvent, TraceKind};
-use wasm_bindgen::JsCast;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
@@ -140,32 +139,27 @@ pub fn EventLog(p: &EventLogProps) -> Html {
     };
     // Clicking an entry seeks to it and selects it: one handler on the list serves every row (the list is
     // rebuilt while playing).
-    let onclick = {
+    let open = {
         let send = p.send.clone();
-        Callback::from(move |e: MouseEvent| {
-            let num = |name| data_of(&e, name).and_then(|v| v.parse::<u64>().ok());
-            if let (Some(ev), Some(i)) = (num("ev"), num("i")) {
-                send.emit(Msg::SeekEvent(ev));
-                send.emit(Msg::Select(crate::player::Selection::Event(i)));
-            }
-        })
-    };
-    // Enter or Space on a focused record does what a click does.
-    let onkeydown = {
-        let send = p.send.clone();
-        Callback::from(move |e: KeyboardEvent| {
-            if !matches!(e.key().as_str(), "Enter" | " ") {
-                return;
-            }
-            let row = e.target().and_then(|t| t.dyn_into::<web_sys::Element>().ok());
-            let num = |name: &str| row.as_ref()?.get_attribute(&format!("data-{name}"))?.parse::<u64>().ok();
+        move |e: &web_sys::Event| {
+            let num = |name| data_of(e, name).and_then(|v| v.parse::<u64>().ok());
             if let (Some(ev), Some(i)) = (num("ev"), num("i")) {
                 e.prevent_default();
                 send.emit(Msg::SeekEvent(ev));
                 send.emit(Msg::Select(crate::player::Selection::Event(i)));
             }
-        })
+        }
     };
+    let onclick = {
+        let open = open.clone();
+        Callback::from(move |e: MouseEvent| open(&e))
+    };
+    // Enter or Space on a focused record does what a click does.
+    let onkeydown = Callback::from(move |e: KeyboardEvent| {
+        if matches!(e.key().as_str(), "Enter" | " ") {
+            open(&e);
+        }
+    });
     let shown: Vec<&TraceEvent> = p
         .entries
         .iter()

@@ -180,7 +180,7 @@ fn node_view(
     };
     // A role too wide for the circle ("lock service: #2 granted to c2", Korean roles) is the first line under
     // it instead: the circle keeps the name alone, and the lines below move down one.
-    let role_inside = text_width(&role, 11.0) <= 2.0 * NODE_R - 8.0;
+    let role_inside = netsplit_core::spacetime::render::text_width(&role, 11.0) <= 2.0 * NODE_R - 8.0;
     let first = p.y + NODE_R + 16.0;
     let below = if role_inside { first } else { first + 13.0 };
     let clock = format!("PC {} · L {}", n.wall, n.lamport);
@@ -223,23 +223,6 @@ fn node_view(
             <text class={classes!("node-clock", clock_class)} x={f1(clock_x)} y={f1(clock_y)}>{clock}</text>
         </g>
     }
-}
-
-/// The estimated width of `text` in `size` px sans-serif type (DejaVu Sans's advances by kind of character,
-/// rounded up): labels are placed without measuring them in the page.
-fn text_width(text: &str, size: f64) -> f64 {
-    let em: f64 = text
-        .chars()
-        .map(|c| match c {
-            'A'..='Z' => 0.70,
-            'a'..='z' => 0.58,
-            '0'..='9' => 0.64,
-            ' ' => 0.32,
-            c if c as u32 >= 0x1100 && !matches!(c, '→' | '…' | '·') => 1.0,
-            _ => 0.5,
-        })
-        .sum();
-    em * size
 }
 
 /// Properties of a node's log cells.
@@ -750,10 +733,7 @@ thread_local! {
 /// Focuses the open node menu's close button: not its first action, which is Crash, where a second press of the
 /// key that opened the menu would land.
 fn focus_menu() {
-    let close = gloo::utils::document().query_selector(".node-menu .close").ok().flatten();
-    if let Some(el) = close.and_then(|e| e.dyn_into::<web_sys::HtmlElement>().ok()) {
-        let _ = el.focus();
-    }
+    super::focus(".node-menu .close");
 }
 
 /// Node `node`'s menu closed: if the keyboard opened it and the focus went with it, the node gets the focus back.
@@ -764,13 +744,8 @@ pub fn menu_closed(node: usize) {
     KEYBOARD_MENU.set(None);
     // After the menu has left the page.
     gloo::timers::callback::Timeout::new(0, move || {
-        let doc = gloo::utils::document();
-        if doc.active_element().is_some_and(|a| a.tag_name() != "BODY") {
-            return;
-        }
-        let g = doc.query_selector(&format!("#cluster g.node[data-node='{node}']")).ok().flatten();
-        if let Some(g) = g.and_then(|g| g.dyn_into::<web_sys::SvgElement>().ok()) {
-            let _ = g.focus();
+        if super::focus_lost() {
+            super::focus(&format!("#cluster g.node[data-node='{node}']"));
         }
     })
     .forget();
